@@ -1,0 +1,116 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+
+from matchmaker import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "matchmaker",
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config_module.Config)
+    app.config.from_pyfile("config.py", silent=True)
+    config_module.apply_environment(app.config)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config_module.finalise(app.config, app.instance_path)
+
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    root = logging.getLogger("matchmaker")
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    from matchmaker.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to open that page."
+    login_manager.login_message_category = "info"
+
+    from matchmaker.auth.routes import load_user
+
+    login_manager.user_loader(load_user)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_on_connect)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Unicode-aware lower() so search is case-insensitive for Cyrillic too; enforce FKs;
+    # WAL so readers do not block the writer.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def register_blueprints(app: Flask) -> None:
+    from matchmaker.auth.routes import bp as auth_bp
+    from matchmaker.firms.routes import bp as firms_bp
+    from matchmaker.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(firms_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from matchmaker.errors import register_errorhandlers as register
+    from matchmaker.security import register_security_headers
+
+    register(app)
+    register_security_headers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from matchmaker.templating import register_template_helpers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from matchmaker.cli import register
+
+    register(app)
+
+

@@ -1,0 +1,83 @@
+"""Registration, sign-in and sign-out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from matchmaker.auth.forms import LoginForm, RegisterForm
+from matchmaker.errors import ValidationFailed
+from matchmaker.extensions import db
+from matchmaker.models import User
+from matchmaker.security import is_safe_next
+from matchmaker.services import accounts
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def load_user(user_id: str) -> User | None:
+    """The login id is "<user id>:<session version>"; an old version is a dead session."""
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        uid, version = int(raw_id), int(raw_version)
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
+
+
+def _start_session(user: User) -> None:
+    # A fresh session at sign-in: nothing from before survives (session fixation).
+    session.clear()
+    login_user(user)
+    session.permanent = False
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(db.session, form.email.data, form.password.data)
+        except ValidationFailed as exc:
+            for field, message in exc.errors.items():
+                getattr(form, field, form.email).errors.append(message)
+        else:
+            _start_session(user)
+            flash("Welcome! Now describe your firm so we can find partners for it.", "success")
+            return redirect(url_for("firms.edit"))
+    status = 400 if form.errors else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.args.get("next")
+    if current_user.is_authenticated:
+        return redirect(next_url if is_safe_next(next_url) else url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("Wrong e-mail address or password.")
+        else:
+            _start_session(user)
+            flash("You are signed in.", "success")
+            return redirect(next_url if is_safe_next(next_url) else url_for("main.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # Ends this user's sessions everywhere, not only the cookie in this browser.
+    accounts.end_all_sessions(db.session, current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

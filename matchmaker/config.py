@@ -1,0 +1,92 @@
+"""Configuration: class defaults, then instance/config.py, then the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (e.g. production without SECRET_KEY)."""
+
+
+class Config:
+    MATCHMAKER_ENV = "development"
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled from instance_path when unset
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # valid for the whole session (CONTRACT)
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    FIRMS_PER_PAGE = 20
+    PROPOSALS_PER_PAGE = 25
+    MESSAGES_PER_PAGE = 50
+    MATCH_TOP_K = 10
+    REDIS_URL: str | None = None
+    MAIL_OUTBOX: str | None = None  # directory; defaults to instance/outbox
+
+
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MATCHMAKER_ENV")
+
+
+def apply_environment(config: dict[str, Any]) -> None:
+    """Overlay the environment variables named in the contract."""
+    env = os.environ
+    if env.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(env["DATABASE_URL"])
+    if env.get("SECRET_KEY"):
+        config["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("REDIS_URL"):
+        config["REDIS_URL"] = env["REDIS_URL"]
+    if env.get("MATCHMAKER_ENV"):
+        config["MATCHMAKER_ENV"] = env["MATCHMAKER_ENV"]
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` and `postgresql://` spellings and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def finalise(config: dict[str, Any], instance_path: str) -> None:
+    """Fill derived defaults and enforce the production rules."""
+    production = config.get("MATCHMAKER_ENV") == "production"
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(instance_path) / "matchmaker.db"
+        )
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError("MATCHMAKER_ENV=production needs an explicit SECRET_KEY")
+        config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    if not config.get("MAIL_OUTBOX"):
+        config["MAIL_OUTBOX"] = str(Path(instance_path) / "outbox")
+    if production:
+        config["DEBUG"] = False
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+        config["PREFERRED_URL_SCHEME"] = "https"
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "connect_args": {"timeout": 30},
+        }
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Generate the development key once and keep it in instance/ (git-ignored)."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,77 @@
+"""Own firm profile, the firm directory and a firm's profile page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from matchmaker.errors import ValidationFailed
+from matchmaker.extensions import db
+from matchmaker.firms.forms import FirmForm
+from matchmaker.services import firms as firm_service
+from matchmaker.services.firm_records import record_of
+
+bp = Blueprint("firms", __name__)
+
+
+@bp.route("/firm/edit", methods=["GET", "POST"])
+@login_required
+def edit():
+    if not current_user.is_firm_user:
+        abort(403, "Only firm accounts have a firm profile.")
+    firm = current_user.firm
+    form = FirmForm(data=record_of(firm) if firm and request.method == "GET" else None)
+    form.set_choices(firm_service.sectors(db.session), firm_service.cooperation_types(db.session))
+    if form.validate_on_submit():
+        try:
+            firm = firm_service.save_own_firm(db.session, current_user, form.record_data())
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for field, message in exc.errors.items():
+                target = getattr(form, field, None)
+                (target.errors if target is not None else form.form_errors).append(message)
+        else:
+            flash("Your firm profile is saved.", "success")
+            return redirect(url_for("firms.show", firm_id=firm.id))
+    if form.errors or form.form_errors:
+        flash("Please correct the marked fields; nothing was saved.", "error")
+        return render_template("firms/edit.html", form=form, firm=firm), 400
+    return render_template("firms/edit.html", form=form, firm=firm)
+
+
+@bp.get("/firms")
+@login_required
+def directory():
+    args = request.args
+    query = firm_service.DirectoryQuery(
+        q=args.get("q", "").strip()[:200],
+        sector=args.get("sector", "").strip()[:32],
+        country=args.get("country", "").strip().upper()[:2],
+    )
+    page = db.paginate(
+        firm_service.directory_select(query),
+        per_page=current_app.config["FIRMS_PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+    )
+    return render_template(
+        "firms/directory.html",
+        page=page,
+        query=query,
+        sectors=firm_service.sectors(db.session),
+    )
+
+
+@bp.get("/firms/<int:firm_id>")
+@login_required
+def show(firm_id: int):
+    firm = firm_service.get_firm(db.session, firm_id)
+    own = current_user.firm_id == firm.id
+    type_labels = {t.code: t.label for t in firm_service.cooperation_types(db.session)}
+    return render_template(
+        "firms/show.html",
+        firm=firm,
+        own=own,
+        show_contact=own or current_user.is_staff,
+        type_labels=type_labels,
+    )

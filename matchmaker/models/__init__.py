@@ -1,0 +1,37 @@
+"""Typed ORM classes. Importing this package registers every table on the metadata."""
+
+from matchmaker.models.audit import AuditEntry
+from matchmaker.models.base import Base, as_utc, utcnow
+from matchmaker.models.firm import (
+    CooperationType,
+    Country,
+    Direction,
+    Firm,
+    FirmCooperationType,
+    FirmSector,
+    Sector,
+)
+from matchmaker.models.message import Message, Thread, ThreadRead
+from matchmaker.models.proposal import Proposal, ProposalStatus
+from matchmaker.models.user import Role, User
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "CooperationType",
+    "Country",
+    "Direction",
+    "Firm",
+    "FirmCooperationType",
+    "FirmSector",
+    "Message",
+    "Proposal",
+    "ProposalStatus",
+    "Role",
+    "Sector",
+    "Thread",
+    "ThreadRead",
+    "User",
+    "as_utc",
+    "utcnow",
+]

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matchmaker.models.base import Base, utcnow
+from matchmaker.models.firm import Firm
+from matchmaker.models.user import User
+
+
+class ProposalStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Proposal(Base):
+    """One proposed partnership between a PK firm and a BY firm."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        UniqueConstraint("pk_firm_id", "by_firm_id", name="uq_proposals_pair"),
+        CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pk_firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id", ondelete="CASCADE"))
+    by_firm_id: Mapped[int] = mapped_column(
+        ForeignKey("firms.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float, index=True)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    # The engine's separate signals, kept so staff decisions can train the weights.
+    signals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[ProposalStatus] = mapped_column(
+        Enum(
+            ProposalStatus,
+            name="proposal_status",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=ProposalStatus.PROPOSED,
+        index=True,
+    )
+    note: Mapped[str | None] = mapped_column(Text)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    # Each firm's answer to an approved introduction: "interested" or "declined".
+    pk_response: Mapped[str | None] = mapped_column(String(16))
+    by_response: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    pk_firm: Mapped[Firm] = relationship(foreign_keys=[pk_firm_id])
+    by_firm: Mapped[Firm] = relationship(foreign_keys=[by_firm_id])
+    decided_by: Mapped[User | None] = relationship()
+
+    def involves(self, firm_id: int | None) -> bool:
+        return firm_id is not None and firm_id in (self.pk_firm_id, self.by_firm_id)
+
+    def partner_of(self, firm_id: int) -> Firm:
+        return self.by_firm if firm_id == self.pk_firm_id else self.pk_firm

@@ -1,0 +1,186 @@
+"""The firm record of the contract: validation and conversion, shared by forms, import and API.
+
+Pure functions over plain dicts; the taxonomy codes are passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+
+FIELDS: tuple[str, ...] = (
+    "ref",
+    "name",
+    "country",
+    "city",
+    "sectors",
+    "offers",
+    "seeks",
+    "offer_types",
+    "seek_types",
+    "description",
+    "employees",
+    "founded",
+    "website",
+    "contact_email",
+)
+LIST_FIELDS = ("sectors", "offer_types", "seek_types")
+INT_FIELDS = ("employees", "founded")
+REQUIRED = ("ref", "name", "country", "sectors", "offers", "seeks")
+MAX_LENGTH = {
+    "ref": 64,
+    "name": 200,
+    "city": 100,
+    "offers": 5000,
+    "seeks": 5000,
+    "description": 10000,
+    "website": 500,
+    "contact_email": 254,
+}
+MULTILINE = ("offers", "seeks", "description")
+COUNTRIES = ("PK", "BY")
+MAX_EMPLOYEES = 10_000_000
+REF_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# C0 controls (NUL breaks PostgreSQL) and bidi overrides that disguise names.
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_BAD_LINE_CHARS = re.compile(r"[\r\n\t]")
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    sectors: frozenset[str]
+    cooperation_types: frozenset[str]
+
+
+def _clean_text(field: str, value: Any, errors: dict[str, str]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        errors[field] = "must be text"
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if _BAD_CHARS.search(value):
+        errors[field] = "contains control or direction-override characters"
+        return None
+    if field not in MULTILINE and _BAD_LINE_CHARS.search(value):
+        errors[field] = "must be a single line"
+        return None
+    limit = MAX_LENGTH.get(field)
+    if limit and len(value) > limit:
+        errors[field] = f"at most {limit} characters (got {len(value)})"
+        return None
+    return value
+
+
+def _clean_list(field: str, value: Any, allowed: frozenset[str], errors: dict[str, str]):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(";")
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        errors[field] = "must be a list of codes"
+        return []
+    codes: list[str] = []
+    for raw in value:
+        code = raw.strip()
+        if not code:
+            continue
+        if code not in allowed:
+            errors[field] = f"unknown code {code!r}"
+            return []
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _clean_int(field: str, value: Any, errors: dict[str, str]) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if not re.fullmatch(r"[+-]?\d{1,12}", text):
+            errors[field] = "must be a whole number"
+            return None
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[field] = "must be a whole number"
+        return None
+    if field == "employees" and not 0 <= value <= MAX_EMPLOYEES:
+        errors[field] = f"must be between 0 and {MAX_EMPLOYEES}"
+        return None
+    if field == "founded":
+        year = datetime.now(UTC).year
+        if not 1800 <= value <= year:
+            errors[field] = f"must be a year between 1800 and {year}"
+            return None
+    return value
+
+
+def _check_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// address"
+    if " " in value:
+        return "must not contain spaces"
+    return None
+
+
+def _check_email(value: str) -> tuple[str | None, str | None]:
+    try:
+        info = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return None, str(exc)
+    return info.normalized, None
+
+
+def validate_record(
+    data: dict[str, Any], taxonomy: Taxonomy, *, require_ref: bool = True
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return (clean record, errors by field). The record is only usable when errors is empty."""
+    errors: dict[str, str] = {}
+    for key in data:
+        if key not in FIELDS:
+            errors[str(key)] = "unknown field"
+    clean: dict[str, Any] = {}
+    for field in FIELDS:
+        value = data.get(field)
+        if field in LIST_FIELDS:
+            allowed = taxonomy.sectors if field == "sectors" else taxonomy.cooperation_types
+            clean[field] = _clean_list(field, value, allowed, errors)
+        elif field in INT_FIELDS:
+            clean[field] = _clean_int(field, value, errors)
+        else:
+            clean[field] = _clean_text(field, value, errors)
+    required = REQUIRED if require_ref else tuple(f for f in REQUIRED if f != "ref")
+    for field in required:
+        if field not in errors and not clean[field]:
+            errors[field] = "required" if field != "sectors" else "choose at least one sector"
+    if clean["ref"] and "ref" not in errors and not REF_RE.match(clean["ref"]):
+        errors["ref"] = "1-64 characters from A-Z, a-z, 0-9, '.', '_' and '-'"
+    if clean["country"] and "country" not in errors and clean["country"] not in COUNTRIES:
+        errors["country"] = "must be PK or BY"
+    if clean["website"] and "website" not in errors:
+        problem = _check_url(clean["website"])
+        if problem:
+            errors["website"] = problem
+    if clean["contact_email"] and "contact_email" not in errors:
+        normalized, problem = _check_email(clean["contact_email"])
+        if problem:
+            errors["contact_email"] = problem
+        else:
+            clean["contact_email"] = normalized
+    return clean, errors
+
+
+def record_of(firm: Any) -> dict[str, Any]:
+    """The contract's record for a stored firm (every field, in order)."""
+    return {field: getattr(firm, field) for field in FIELDS}

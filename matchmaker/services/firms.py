@@ -1,0 +1,144 @@
+"""Firm profiles: create and edit one's own firm, the directory, and applying records."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from matchmaker.errors import Forbidden, NotFound, ValidationFailed
+from matchmaker.models import (
+    CooperationType,
+    Direction,
+    Firm,
+    FirmCooperationType,
+    FirmSector,
+    Sector,
+    User,
+)
+from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, Taxonomy, validate_record
+
+SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
+
+
+def load_taxonomy(session: Session) -> Taxonomy:
+    return Taxonomy(
+        sectors=frozenset(session.scalars(select(Sector.code))),
+        cooperation_types=frozenset(session.scalars(select(CooperationType.code))),
+    )
+
+
+def sectors(session: Session) -> list[Sector]:
+    return list(session.scalars(select(Sector).order_by(Sector.position)))
+
+
+def cooperation_types(session: Session) -> list[CooperationType]:
+    return list(session.scalars(select(CooperationType).order_by(CooperationType.position)))
+
+
+def apply_record(firm: Firm, record: dict[str, Any]) -> bool:
+    """Copy a validated record onto a firm; touch only what differs. Returns whether it changed."""
+    changed = False
+    for field in SCALAR_FIELDS:
+        if getattr(firm, field) != record[field]:
+            setattr(firm, field, record[field])
+            changed = True
+    if firm.sectors != record["sectors"]:
+        _replace_links(
+            firm,
+            "sector_links",
+            [FirmSector(sector_code=c, position=i) for i, c in enumerate(record["sectors"])],
+        )
+        changed = True
+    if firm.offer_types != record["offer_types"] or firm.seek_types != record["seek_types"]:
+        links = [
+            FirmCooperationType(type_code=code, direction=Direction.OFFER, position=i)
+            for i, code in enumerate(record["offer_types"])
+        ] + [
+            FirmCooperationType(type_code=code, direction=Direction.SEEK, position=i)
+            for i, code in enumerate(record["seek_types"])
+        ]
+        _replace_links(firm, "type_links", links)
+        changed = True
+    return changed
+
+
+def _replace_links(firm: Firm, attribute: str, links: list[Any]) -> None:
+    # The new links may reuse the primary keys of the old ones: delete those first.
+    session = Session.object_session(firm)
+    if session is not None and firm.id is not None and getattr(firm, attribute):
+        setattr(firm, attribute, [])
+        session.flush()
+    setattr(firm, attribute, links)
+
+
+def new_ref(session: Session, country: str) -> str:
+    while True:
+        ref = f"{country}-{secrets.token_hex(3)}"
+        if session.scalar(select(Firm.id).where(Firm.ref == ref)) is None:
+            return ref
+
+
+def save_own_firm(session: Session, user: User, data: dict[str, Any]) -> Firm:
+    """Create or update the firm of a firm user from profile-form data. Commits."""
+    if not user.is_firm_user:
+        raise Forbidden("Only firm accounts have a firm profile.")
+    firm = user.firm
+    data = dict(data)
+    data["ref"] = firm.ref if firm else "PENDING"
+    if not data.get("contact_email"):
+        data["contact_email"] = user.email
+    record, errors = validate_record(data, load_taxonomy(session))
+    if errors:
+        raise ValidationFailed(errors)
+    if firm is None:
+        record["ref"] = new_ref(session, record["country"])
+        firm = Firm(ref=record["ref"])
+        session.add(firm)
+        user.firm = firm
+    apply_record(firm, record)
+    session.commit()
+    return firm
+
+
+@dataclass
+class DirectoryQuery:
+    q: str = ""
+    sector: str = ""
+    country: str = ""
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def directory_select(query: DirectoryQuery) -> Select[tuple[Firm]]:
+    stmt = select(Firm).options(selectinload(Firm.sector_links))
+    if query.q:
+        for word in query.q.split()[:8]:
+            pattern = f"%{_escape_like(word.lower())}%"
+            stmt = stmt.where(
+                or_(
+                    *(
+                        func.lower(column).like(pattern, escape="\\")
+                        for column in (Firm.name, Firm.offers, Firm.seeks, Firm.description)
+                    )
+                )
+            )
+    if query.sector:
+        stmt = stmt.where(
+            Firm.id.in_(select(FirmSector.firm_id).where(FirmSector.sector_code == query.sector))
+        )
+    if query.country:
+        stmt = stmt.where(Firm.country == query.country)
+    return stmt.order_by(Firm.name, Firm.id)
+
+
+def get_firm(session: Session, firm_id: int) -> Firm:
+    firm = session.get(Firm, firm_id)
+    if firm is None:
+        raise NotFound("No such firm.")
+    return firm

@@ -1,0 +1,208 @@
+"""Import and export of firm records (JSON Lines and CSV), as the contract defines them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from matchmaker.models import Firm
+from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, record_of, validate_record
+from matchmaker.services.firms import apply_record, load_taxonomy
+
+
+@dataclass
+class ImportReport:
+    errors: list[str] = field(default_factory=list)  # "line N: field: reason"
+    valid: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    written: bool = False
+    firm_ids: list[int] = field(default_factory=list)  # created or changed, for re-matching
+
+
+class UnsupportedFormat(ValueError):
+    pass
+
+
+def file_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    raise UnsupportedFormat(f"{path}: use a .jsonl or .csv file")
+
+
+def parse_jsonl(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """Yield (line number, raw record or None, parse problem)."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, None, f"not valid JSON ({exc.msg})"
+            continue
+        if not isinstance(value, dict):
+            yield number, None, "each line must be a JSON object"
+            continue
+        yield number, value, None
+
+
+def parse_csv(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    reader = csv.reader(stream)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        yield 1, None, f"unreadable header ({exc})"
+        return
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield start, None, f"unreadable row ({exc})"
+            start = reader.line_num + 1
+            continue
+        number, start = start, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            yield number, None, f"expected {len(header)} cells, got {len(row)}"
+            continue
+        # An empty cell is an absent value.
+        yield number, {h: (c if c.strip() else None) for h, c in zip(header, row, strict=True)}, None
+
+
+def read_records(path: str | Path):
+    fmt = file_format(path)
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        parser = parse_jsonl if fmt == "jsonl" else parse_csv
+        yield from ((fmt, *item) for item in parser(stream))
+
+
+def import_firms(
+    session: Session,
+    items: Iterable[tuple[str, int, dict[str, Any] | None, str | None]],
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+) -> ImportReport:
+    """Validate every record, then upsert by ref: all or nothing unless skip_invalid."""
+    report = ImportReport()
+    taxonomy = load_taxonomy(session)
+    good: list[dict[str, Any]] = []
+    seen_refs: dict[str, int] = {}
+    for fmt, number, raw, problem in items:
+        if raw is None:
+            report.errors.append(f"line {number}: {fmt}: {problem}")
+            continue
+        record, errors = validate_record(raw, taxonomy)
+        ref = record.get("ref")
+        if ref and "ref" not in errors:
+            if ref in seen_refs:
+                errors["ref"] = f"repeats the ref of line {seen_refs[ref]}"
+            else:
+                seen_refs[ref] = number
+        if errors:
+            report.errors.extend(f"line {number}: {f}: {reason}" for f, reason in errors.items())
+            continue
+        good.append(record)
+    report.valid = len(good)
+    if dry_run or (report.errors and not skip_invalid):
+        return report
+    _upsert(session, good, report)
+    session.commit()
+    report.written = True
+    return report
+
+
+def _upsert(session: Session, records: list[dict[str, Any]], report: ImportReport) -> None:
+    existing: dict[str, Firm] = {}
+    refs = [r["ref"] for r in records]
+    for i in range(0, len(refs), 500):
+        chunk = refs[i : i + 500]
+        stmt = (
+            select(Firm)
+            .where(Firm.ref.in_(chunk))
+            .options(selectinload(Firm.sector_links), selectinload(Firm.type_links))
+        )
+        existing.update((f.ref, f) for f in session.scalars(stmt))
+    changed: list[Firm] = []
+    for record in records:
+        firm = existing.get(record["ref"])
+        if firm is None:
+            firm = Firm(ref=record["ref"])
+            session.add(firm)
+            apply_record(firm, record)
+            report.created += 1
+            changed.append(firm)
+        elif apply_record(firm, record):
+            report.updated += 1
+            changed.append(firm)
+        else:
+            report.unchanged += 1
+    session.flush()
+    report.firm_ids = [f.id for f in changed]
+
+
+def export_records(session: Session) -> Iterator[dict[str, Any]]:
+    stmt = (
+        select(Firm)
+        .order_by(Firm.ref)
+        .options(selectinload(Firm.sector_links), selectinload(Firm.type_links))
+        .execution_options(yield_per=1000)
+    )
+    for firm in session.scalars(stmt):
+        yield record_of(firm)
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FIELDS)
+    count = 0
+    for record in records:
+        writer.writerow(_csv_cell(record[f], f in LIST_FIELDS) for f in FIELDS)
+        count += 1
+    return count
+
+
+def _csv_cell(value: Any, is_list: bool) -> str:
+    if value is None:
+        return ""
+    if is_list:
+        return ";".join(value)
+    return str(value)
+
+
+WRITERS: dict[str, Callable[[Iterable[dict[str, Any]], TextIO], int]] = {
+    "jsonl": write_jsonl,
+    "csv": write_csv,
+}
+
+
+def export_text(session: Session, fmt: str) -> str:
+    buffer = io.StringIO()
+    WRITERS[fmt](export_records(session), buffer)
+    return buffer.getvalue()

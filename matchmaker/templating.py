@@ -1,0 +1,38 @@
+"""Template filters and the values every page needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.template_filter("combine_page")
+    def combine_page(args: dict[str, Any], page: int) -> dict[str, Any]:
+        return {**args, "page": page}
+
+    @app.context_processor
+    def navigation() -> dict[str, Any]:
+        return {"nav_extra_firm": firm_nav(), "nav_extra_staff": staff_nav()}
+
+
+def firm_nav() -> list[dict[str, Any]]:
+    if not (current_user.is_authenticated and current_user.is_firm_user):
+        return []
+    items: list[dict[str, Any]] = []
+    for endpoint, label, badge in NAV_FIRM:
+        items.append({"url": url_for(endpoint), "label": label, "badge": badge() if badge else 0})
+    return items
+
+
+def staff_nav() -> list[dict[str, Any]]:
+    if not (current_user.is_authenticated and current_user.is_staff):
+        return []
+    return [{"url": url_for(endpoint), "label": label} for endpoint, label in NAV_STAFF]
+
+
+# Filled by the blueprints that exist: (endpoint, label, badge callable or None).
+NAV_FIRM: list[tuple[str, str, Any]] = []
+NAV_STAFF: list[tuple[str, str]] = []
