@@ -51,11 +51,12 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from matchmaker.extensions import csrf, db, login_manager, migrate
+    from matchmaker.extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to open that page."
@@ -88,10 +89,14 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.firms.routes import bp as firms_bp
     from matchmaker.main import bp as main_bp
+    from matchmaker.messages.routes import bp as messages_bp
+    from matchmaker.review.routes import bp as review_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(firms_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(messages_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import sys
 from pathlib import Path
 
@@ -22,6 +24,8 @@ def fail(lines: list[str] | str, code: int = 1) -> None:
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 firms_cli = AppGroup("firms", help="Import and export firms.")
+match_cli = AppGroup("match", help="Compute and export partner proposals.")
+review_cli = AppGroup("review", help="EDB review records.")
 
 
 @users_cli.command("create")
@@ -89,6 +93,69 @@ def firms_export(fmt: str, output: str | None) -> None:
         importing.WRITERS[fmt](records, click.get_text_stream("stdout"))
 
 
+@match_cli.command("run")
+@click.option("--top", "top_k", type=click.IntRange(1, 100), default=10, show_default=True)
+def match_run(top_k: int) -> None:
+    """Recompute proposals for every firm (staff decisions and notes are kept)."""
+    from flask import current_app
+    from tqdm import tqdm
+
+    from matchmaker.services import matching
+
+    with tqdm(total=100, desc="match run", unit="%", delay=1.0, file=sys.stderr) as bar:
+
+        def progress(stage: str, percent: int) -> None:
+            bar.set_postfix_str(stage, refresh=False)
+            bar.update(percent - bar.n)
+
+        report = matching.recompute(db.session, current_app.config["STATE_DIR"], top_k, progress)
+    if report.learning is not None:
+        click.echo(report.learning.summary())
+    click.echo(
+        f"{report.firms} firms, {report.proposals} proposals "
+        f"({report.created} new, {report.updated} updated, {report.removed} removed, "
+        f"{report.kept_decided} staff decisions kept) in {report.seconds:.1f}s"
+    )
+
+
+@match_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True))
+def match_export(fmt: str, output: str | None) -> None:
+    """Export ranked proposals, one object per firm and proposal."""
+    from matchmaker.services import matching
+
+    rows = matching.export_rows(db.session)
+    out = open(output, "w", encoding="utf-8", newline="") if output else None  # noqa: SIM115
+    stream = out or click.get_text_stream("stdout")
+    try:
+        if fmt == "json":
+            json.dump(rows, stream, ensure_ascii=False, indent=1)
+            stream.write("\n")
+        else:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(["firm", "partner", "rank", "score", "status", "reasons"])
+            for row in rows:
+                writer.writerow([*(row[k] for k in ("firm", "partner", "rank", "score", "status")),
+                                 "; ".join(row["reasons"])])
+    finally:
+        if out:
+            out.close()
+
+
+@review_cli.command("export")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True))
+def review_export(output: str | None) -> None:
+    """Write every decision of the audit trail as CSV (for EDB reporting)."""
+    from matchmaker.services import review
+
+    text = review.export_decisions_csv(db.session)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Load demo firms, users, proposals and messages into an empty database."""
@@ -98,7 +165,7 @@ def seed_demo() -> None:
 
     if current_app.config.get("MATCHMAKER_ENV") == "production":
         fail("seed-demo refuses to run in production: no default accounts there.")
-    result = demo.seed(db.session)
+    result = demo.seed(db.session, current_app.config["STATE_DIR"])
     if result is None:
         click.echo("The database already has firms: no demo data loaded.")
         return
@@ -111,5 +178,6 @@ def seed_demo() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(firms_cli)
+    app.cli.add_command(match_cli)
+    app.cli.add_command(review_cli)
     app.cli.add_command(seed_demo)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)

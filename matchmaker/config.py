@@ -27,7 +27,11 @@ class Config:
     MESSAGES_PER_PAGE = 50
     MATCH_TOP_K = 10
     REDIS_URL: str | None = None
-    MAIL_OUTBOX: str | None = None  # directory; defaults to instance/outbox
+    # Mail goes to files under instance/outbox unless a real backend is configured.
+    MAIL_BACKEND = "file"
+    MAIL_FILE_PATH: str | None = None
+    SITE_URL = "http://127.0.0.1:5000"  # the public address used in e-mailed links
+    MAIL_DEFAULT_SENDER = "matchmaker <no-reply@matchmaker.invalid>"
 
 
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MATCHMAKER_ENV")
@@ -42,6 +46,8 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = env["SECRET_KEY"]
     if env.get("REDIS_URL"):
         config["REDIS_URL"] = env["REDIS_URL"]
+    if env.get("SITE_URL"):
+        config["SITE_URL"] = env["SITE_URL"]
     if env.get("MATCHMAKER_ENV"):
         config["MATCHMAKER_ENV"] = env["MATCHMAKER_ENV"]
 
@@ -65,8 +71,11 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
         if production:
             raise ConfigError("MATCHMAKER_ENV=production needs an explicit SECRET_KEY")
         config["SECRET_KEY"] = _instance_secret_key(instance_path)
-    if not config.get("MAIL_OUTBOX"):
-        config["MAIL_OUTBOX"] = str(Path(instance_path) / "outbox")
+    if not config.get("STATE_DIR"):
+        # Where the fitted matching engine is kept between runs.
+        config["STATE_DIR"] = instance_path
+    if not config.get("MAIL_FILE_PATH"):
+        config["MAIL_FILE_PATH"] = str(Path(instance_path) / "outbox")
     if production:
         config["DEBUG"] = False
         config["SESSION_COOKIE_SECURE"] = True

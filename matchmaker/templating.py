@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, url_for
 from flask_login import current_user
+
+from matchmaker.models import as_utc
 
 
 def register_template_helpers(app: Flask) -> None:
     @app.template_filter("combine_page")
     def combine_page(args: dict[str, Any], page: int) -> dict[str, Any]:
         return {**args, "page": page}
+
+    @app.template_filter("datetime")
+    def format_datetime(value: datetime | None) -> str:
+        value = as_utc(value)
+        return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
     @app.context_processor
     def navigation() -> dict[str, Any]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from matchmaker.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -27,3 +27,7 @@ class RegisterForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class AccountForm(FlaskForm):
+    notify_email = BooleanField("E-mail me when EDB approves an introduction or a partner writes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchmaker.auth.forms import LoginForm, RegisterForm
+from matchmaker.auth.forms import AccountForm, LoginForm, RegisterForm
 from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import User
@@ -81,3 +81,16 @@ def logout():
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    user = current_user._get_current_object()
+    form = AccountForm(obj=user)
+    if form.validate_on_submit():
+        user.notify_email = bool(form.notify_email.data)
+        db.session.commit()
+        flash("Your settings are saved.", "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, user=user)

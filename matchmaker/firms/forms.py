@@ -7,6 +7,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from matchmaker.formtools import choices
 from matchmaker.services.firm_records import MAX_LENGTH
 
 
@@ -23,7 +24,7 @@ class FirmForm(FlaskForm):
     """Rendering and CSRF; the rules themselves live in services.firm_records."""
 
     name = StringField("Firm name", render_kw=_maxlength("name") | {"required": True})
-    country = SelectField("Country", choices=[("PK", "Pakistan"), ("BY", "Belarus")])
+    country = SelectField("Country", choices=choices([("PK", "Pakistan"), ("BY", "Belarus")]))
     city = StringField("City", render_kw=_maxlength("city"))
     sectors = CheckboxGroupField("Sectors", validators=[Optional()])
     offers = TextAreaField(
@@ -48,8 +49,8 @@ class FirmForm(FlaskForm):
     )
 
     def set_choices(self, sectors: list[Any], types: list[Any]) -> None:
-        self.sectors.choices = [(s.code, s.label) for s in sectors]
-        type_choices = [(t.code, t.label) for t in types]
+        self.sectors.choices = choices((s.code, s.label) for s in sectors)
+        type_choices = choices((t.code, t.label) for t in types)
         self.offer_types.choices = type_choices
         self.seek_types.choices = type_choices
 

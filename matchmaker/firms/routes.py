@@ -7,9 +7,12 @@ from flask_login import current_user, login_required
 
 from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
+from matchmaker.formtools import page_arg
 from matchmaker.firms.forms import FirmForm
 from matchmaker.services import firms as firm_service
 from matchmaker.services.firm_records import record_of
+from matchmaker.services.matching import refresh_firms
+from matchmaker.services.messaging import introduced
 
 bp = Blueprint("firms", __name__)
 
@@ -31,6 +34,7 @@ def edit():
                 target = getattr(form, field, None)
                 (target.errors if target is not None else form.form_errors).append(message)
         else:
+            refresh_firms(db.session, [firm.id], current_app.config["STATE_DIR"])
             flash("Your firm profile is saved.", "success")
             return redirect(url_for("firms.show", firm_id=firm.id))
     if form.errors or form.form_errors:
@@ -52,6 +56,7 @@ def directory():
         firm_service.directory_select(query),
         per_page=current_app.config["FIRMS_PER_PAGE"],
         max_per_page=100,
+        page=page_arg(request.args),
         error_out=False,
     )
     return render_template(
@@ -67,11 +72,14 @@ def directory():
 def show(firm_id: int):
     firm = firm_service.get_firm(db.session, firm_id)
     own = current_user.firm_id == firm.id
+    show_contact = (
+        own or current_user.is_staff or introduced(db.session, current_user.firm_id, firm.id)
+    )
     type_labels = {t.code: t.label for t in firm_service.cooperation_types(db.session)}
     return render_template(
         "firms/show.html",
         firm=firm,
         own=own,
-        show_contact=own or current_user.is_staff,
+        show_contact=show_contact,
         type_labels=type_labels,
     )

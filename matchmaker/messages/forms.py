@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from matchmaker.services.messaging import MAX_BODY, RESPONSES
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        "Your message",
+        validators=[DataRequired(message="Write a message first."), Length(max=MAX_BODY)],
+        render_kw={"rows": 4, "maxlength": MAX_BODY},
+    )
+
+
+class ResponseForm(FlaskForm):
+    response = HiddenField(validators=[DataRequired(), AnyOf(RESPONSES)])

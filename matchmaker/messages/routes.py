@@ -1,0 +1,94 @@
+"""Firm users: introductions (/matches) and the conversations with partners (/messages)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from matchmaker.errors import ValidationFailed
+from matchmaker.extensions import db
+from matchmaker.messages.forms import MessageForm, ResponseForm
+from matchmaker.services import messaging
+from matchmaker.templating import NAV_FIRM
+
+bp = Blueprint("messages", __name__)
+NAV_FIRM.extend(
+    [
+        ("messages.matches", "Introductions", None),
+        ("messages.inbox", "Messages", lambda: messaging.unread_total(db.session, current_user)),
+    ]
+)
+
+
+def firm_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_firm_user:
+            abort(403, "This page is for firm accounts.")
+        if current_user.firm_id is None:
+            flash("Describe your firm first; introductions follow from your profile.", "info")
+            return redirect(url_for("firms.edit"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/matches")
+@firm_required
+def matches():
+    proposals = messaging.introductions(db.session, current_user)
+    threads = messaging.threads_by_proposal(db.session, [p.id for p in proposals])
+    return render_template(
+        "messages/matches.html",
+        proposals=proposals,
+        threads=threads,
+        firm_id=current_user.firm_id,
+        response_form=ResponseForm(),
+    )
+
+
+@bp.post("/matches/<int:proposal_id>/respond")
+@firm_required
+def respond(proposal_id: int):
+    form = ResponseForm()
+    if not form.validate():
+        abort(400, "Choose 'interested' or 'decline'.")
+    messaging.respond(db.session, current_user, proposal_id, form.response.data)
+    flash("Your answer is saved." if form.response.data == "interested" else "Introduction declined.", "success")
+    return redirect(url_for("messages.matches"))
+
+
+@bp.get("/messages")
+@firm_required
+def inbox():
+    return render_template("messages/inbox.html", threads=messaging.thread_list(db.session, current_user))
+
+
+@bp.route("/messages/<int:thread_id>", methods=["GET", "POST"])
+@firm_required
+def thread(thread_id: int):
+    conversation = messaging.get_thread(db.session, current_user, thread_id)
+    form = MessageForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            messaging.post_message(db.session, current_user, thread_id, form.body.data)
+        except ValidationFailed as exc:
+            form.body.errors = [*form.body.errors, *exc.errors.values()]
+        else:
+            return redirect(url_for("messages.thread", thread_id=thread_id, _anchor="latest"))
+    if form.errors:
+        status = 400
+    messaging.mark_read(db.session, conversation, current_user.firm_id)
+    partner = conversation.proposal.partner_of(current_user.firm_id)
+    return render_template(
+        "messages/thread.html",
+        thread=conversation,
+        partner=partner,
+        messages=messaging.messages_of(db.session, conversation),
+        form=form,
+        firm_id=current_user.firm_id,
+    ), status

@@ -1,0 +1,143 @@
+"""EDB staff: the review queue, decisions, the audit trail and the dashboard."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from matchmaker.errors import StaleVersion
+from matchmaker.extensions import db
+from matchmaker.formtools import page_arg
+from matchmaker.review.forms import BulkDecisionForm, DecisionForm
+from matchmaker.security import is_safe_next
+from matchmaker.services import dashboard, firms as firm_service, review
+from matchmaker.templating import NAV_STAFF
+
+bp = Blueprint("review", __name__)
+NAV_STAFF.extend(
+    [("review.queue", "Review"), ("review.dashboard_page", "Dashboard"), ("review.audit", "Audit trail")]
+)
+
+
+def staff_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_staff:
+            abort(403, "This page is for EDB staff.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _float_arg(name: str) -> float | None:
+    try:
+        value = float(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return min(max(value, 0.0), 1.0)
+
+
+@bp.get("/review")
+@staff_required
+def queue():
+    args = request.args
+    filters = review.QueueFilter(
+        status=args.get("status", "proposed"),
+        sector=args.get("sector", "")[:32],
+        country=args.get("country", "")[:2].upper(),
+        min_score=_float_arg("min_score"),
+        max_score=_float_arg("max_score"),
+        q=args.get("q", "").strip()[:100],
+        sort=args.get("sort", "score"),
+    )
+    page = db.paginate(
+        review.queue_select(filters),
+        per_page=current_app.config["PROPOSALS_PER_PAGE"],
+        max_per_page=100,
+        page=page_arg(request.args),
+        error_out=False,
+    )
+    return render_template(
+        "review/queue.html",
+        page=page,
+        filters=filters,
+        sectors=firm_service.sectors(db.session),
+        reasons=review.REJECT_REASONS,
+        bulk_form=BulkDecisionForm(),
+    )
+
+
+@bp.get("/review/<int:proposal_id>")
+@staff_required
+def detail(proposal_id: int):
+    proposal = review.get_proposal(db.session, proposal_id)
+    form = DecisionForm(data={"version": proposal.version, "note": proposal.note})
+    return render_template(
+        "review/detail.html",
+        proposal=proposal,
+        form=form,
+        history=review.proposal_history(db.session, proposal_id),
+        reasons=review.REJECT_REASONS,
+    )
+
+
+@bp.post("/review/<int:proposal_id>")
+@staff_required
+def decide(proposal_id: int):
+    form = DecisionForm()
+    if not form.validate():
+        messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        if "csrf_token" in form.errors:
+            abort(400, "The form has expired or was not sent from this site. Reload and try again.")
+        abort(400, f"The decision could not be read: {messages}")
+    try:
+        proposal = review.decide(
+            db.session,
+            current_user,
+            proposal_id,
+            form.decision.data,
+            form.note.data,
+            reject_reason=form.reject_reason.data or None,
+            expected_version=form.version.data,
+        )
+    except StaleVersion as exc:
+        return render_template("review/conflict.html", message=exc.message, proposal_id=proposal_id), 409
+    verb = "approved" if form.decision.data == "approve" else "rejected"
+    flash(f"Proposal {proposal.pk_firm.name} – {proposal.by_firm.name} {verb}.", "success")
+    target = form.next.data
+    return redirect(target if is_safe_next(target) else url_for("review.queue"))
+
+
+@bp.post("/review/bulk")
+@staff_required
+def bulk():
+    form = BulkDecisionForm()
+    if not form.validate():
+        abort(400, "The bulk decision could not be read.")
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 12][:200]
+    if not ids:
+        flash("Select at least one proposal first.", "error")
+        return redirect(request.referrer if is_safe_next(request.referrer) else url_for("review.queue"))
+    done, problems = review.decide_many(db.session, current_user, ids, form.decision.data, form.note.data)
+    flash(f"{done} proposal(s) decided.", "success")
+    for problem in problems:
+        flash(problem, "error")
+    return redirect(url_for("review.queue"))
+
+
+@bp.get("/review/audit")
+@staff_required
+def audit():
+    page = db.paginate(
+        review.audit_select(), page=page_arg(request.args), per_page=50, error_out=False
+    )
+    return render_template("review/audit.html", page=page)
+
+
+@bp.get("/dashboard")
+@staff_required
+def dashboard_page():
+    return render_template("review/dashboard.html", stats=dashboard.statistics(db.session))

@@ -1,0 +1,60 @@
+"""E-mail notifications through Flask-Mailman (file outbox in development and tests)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, url_for
+from flask_mailman import EmailMessage
+
+from matchmaker.models import Firm, User
+
+log = logging.getLogger(__name__)
+
+
+def _recipients(firm: Firm) -> list[str]:
+    user: User | None = firm.user
+    if user is None or not user.active or not user.notify_email:
+        return []
+    return [user.email]
+
+
+def site_url(endpoint: str, **values: object) -> str:
+    """Absolute link built from SITE_URL, never from the request's Host header."""
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def _send(firm: Firm, subject: str, body: str) -> bool:
+    to = _recipients(firm)
+    if not to:
+        return False
+    message = EmailMessage(subject=subject, body=body, to=to)
+    try:
+        message.send()
+    except Exception:  # a mail failure must not undo the user's action
+        log.exception("could not send %r to firm %s", subject, firm.ref)
+        return False
+    return True
+
+
+def proposal_approved(firm: Firm, partner: Firm) -> bool:
+    link = site_url("messages.matches")
+    return _send(
+        firm,
+        "EDB has introduced you to a partner",
+        f"Good news: the Engineering Development Board approved an introduction between "
+        f"{firm.name} and {partner.name} ({partner.country}).\n\n"
+        f"See the partner's profile and write to them: {link}\n\n"
+        f"You can turn these e-mails off on your account page.\n",
+    )
+
+
+def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
+    link = site_url("messages.thread", thread_id=thread_id)
+    return _send(
+        firm,
+        f"New message from {sender.name}",
+        f"{sender.name} wrote to you on matchmaker.\n\nRead and answer: {link}\n\n"
+        f"You can turn these e-mails off on your account page.\n",
+    )

@@ -1,0 +1,151 @@
+import re
+
+from sqlalchemy import func, select
+
+from matchmaker.models import Firm
+from tests.conftest import csrf_token
+
+FORM = {
+    "name": "Indus Assemblers",
+    "country": "PK",
+    "city": "Lahore",
+    "sectors": ["tractors", "agri-machinery"],
+    "offers": "An assembly hall and 140 dealers in Punjab.",
+    "seeks": "CKD tractor kits under licence.",
+    "offer_types": ["assembly", "distribution"],
+    "seek_types": ["licensing"],
+    "description": "",
+    "employees": "650",
+    "founded": "1989",
+    "website": "https://indus.example",
+    "contact_email": "",
+}
+
+
+def signed_in_firm_user(auth, make_user, email="firm@example.com"):
+    make_user(email)
+    auth.login(email)
+
+
+def post_profile(client, **changes):
+    data = {**FORM, **changes, "csrf_token": csrf_token(client, "/firm/edit")}
+    return client.post("/firm/edit", data=data)
+
+
+def test_first_save_creates_the_firm_with_a_generated_ref(client, auth, make_user, db_session):
+    signed_in_firm_user(auth, make_user)
+    response = post_profile(client)
+    assert response.status_code == 302
+    firm = db_session.scalar(select(Firm))
+    assert re.fullmatch(r"PK-[0-9a-f]{6}", firm.ref)
+    assert firm.sectors == ["tractors", "agri-machinery"]
+    assert firm.offer_types == ["assembly", "distribution"]
+    assert firm.contact_email == "firm@example.com"  # defaults to the account's address
+    assert firm.user.email == "firm@example.com"
+
+
+def test_second_save_edits_the_same_firm(client, auth, make_user, db_session):
+    signed_in_firm_user(auth, make_user)
+    post_profile(client)
+    post_profile(client, name="Indus Assemblers Renamed", sectors=["agri-machinery"])
+    assert db_session.scalar(select(func.count(Firm.id))) == 1
+    firm = db_session.scalar(select(Firm))
+    assert firm.name == "Indus Assemblers Renamed"
+    assert firm.sectors == ["agri-machinery"]
+
+
+def test_rejected_form_keeps_input_shows_errors_and_stores_nothing(
+    client, auth, make_user, db_session
+):
+    signed_in_firm_user(auth, make_user)
+    response = post_profile(client, name="Keep this name", employees="many", website="javascript:x")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="Keep this name"' in html
+    assert "must be a whole number" in html
+    assert "http:// or https://" in html
+    assert db_session.scalar(select(func.count(Firm.id))) == 0
+
+
+def test_rejected_edit_leaves_the_stored_profile_unchanged(client, auth, make_user, db_session):
+    signed_in_firm_user(auth, make_user)
+    post_profile(client)
+    response = post_profile(client, name="Changed", sectors=[])
+    assert response.status_code == 400
+    db_session.expire_all()
+    firm = db_session.scalar(select(Firm))
+    assert firm.name == "Indus Assemblers"
+    assert firm.sectors == ["tractors", "agri-machinery"]
+
+
+def test_urdu_and_cyrillic_round_trip_through_the_form(client, auth, make_user):
+    signed_in_firm_user(auth, make_user)
+    post_profile(client, name="سیالکوٹ ٹریکٹر", offers="Производим тракторы — چاول")
+    html = client.get("/firms").get_data(as_text=True)
+    assert "سیالکوٹ ٹریکٹر" in html
+    assert "Производим тракторы — چاول" in html
+
+
+def test_staff_have_no_firm_profile(client, auth, make_user):
+    make_user("staff@example.com", role="staff")
+    auth.login("staff@example.com")
+    assert client.get("/firm/edit").status_code == 403
+
+
+def test_profile_output_is_escaped(client, auth, make_user, db_session):
+    signed_in_firm_user(auth, make_user)
+    post_profile(client, name="<script>alert(1)</script>", offers="<img src=x onerror=alert(1)>")
+    firm = db_session.scalar(select(Firm))
+    html = client.get(f"/firms/{firm.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<img src=x" not in html
+
+
+def test_directory_search_filters_and_paginates(client, auth, make_user, make_firm, app):
+    for n in range(25):
+        make_firm(ref=f"PK-{n:03d}", name=f"Tractor Firm {n:02d}", offers="tractor kits")
+    make_firm(ref="BY-001", name="Минский Текстиль", country="BY", sectors=["textiles"],
+              offers="Ткани и трикотаж", seeks="Хлопок")
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+    page1 = client.get("/firms?q=tractor").get_data(as_text=True)
+    assert "25 firms found" in page1
+    assert "Page 1 of 2" in page1
+    page2 = client.get("/firms?q=tractor&page=2").get_data(as_text=True)
+    assert page2.count('class="card firm-card"') == 5
+    assert "1 firm found" in client.get("/firms?country=BY").get_data(as_text=True)
+    assert "1 firm found" in client.get("/firms?sector=textiles").get_data(as_text=True)
+    # case-insensitive for Cyrillic too
+    assert "1 firm found" in client.get("/firms?q=ТКАНИ").get_data(as_text=True)
+
+
+def test_directory_search_treats_like_wildcards_literally(client, auth, make_user, make_firm):
+    make_firm(ref="PK-1", name="Plain Firm")
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+    assert "0 firms found" in client.get("/firms?q=%25").get_data(as_text=True)
+    assert "0 firms found" in client.get("/firms?q=_").get_data(as_text=True)
+
+
+def test_directory_survives_bad_page_numbers(client, auth, make_user):
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+    for page in ("abc", "-1", "99999999999999999999"):
+        assert client.get(f"/firms?page={page}").status_code in (200, 404)
+
+
+def test_unknown_firm_is_404_in_the_site_layout(client, auth, make_user):
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+    response = client.get("/firms/999999")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_contact_email_is_hidden_from_firms_not_introduced(client, auth, make_user, make_firm):
+    other = make_firm(ref="BY-1", country="BY", contact_email="secret@partner.example")
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+    html = client.get(f"/firms/{other.id}").get_data(as_text=True)
+    assert "secret@partner.example" not in html
