@@ -10,7 +10,6 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-
 from matchmaker import config as config_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,5 +116,3 @@ def register_commands(app: Flask) -> None:
     from matchmaker.cli import register
 
     register(app)
-
-

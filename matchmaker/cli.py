@@ -59,9 +59,7 @@ def firms_import(path: str, dry_run: bool, skip_invalid: bool) -> None:
         fail(str(exc), 2)
     except UnicodeDecodeError as exc:
         fail(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-    report = importing.import_firms(
-        db.session, items, dry_run=dry_run, skip_invalid=skip_invalid
-    )
+    report = importing.import_firms(db.session, items, dry_run=dry_run, skip_invalid=skip_invalid)
     for line in report.errors:
         click.echo(line, err=True)
     if report.written:
@@ -90,7 +88,7 @@ def firms_export(fmt: str, output: str | None) -> None:
             count = importing.WRITERS[fmt](records, out)
         click.echo(f"{count} firms written to {output}", err=True)
     else:
-        importing.WRITERS[fmt](records, click.get_text_stream("stdout"))
+        importing.WRITERS[fmt](records, sys.stdout)
 
 
 @match_cli.command("run")
@@ -127,7 +125,7 @@ def match_export(fmt: str, output: str | None) -> None:
 
     rows = matching.export_rows(db.session)
     out = open(output, "w", encoding="utf-8", newline="") if output else None  # noqa: SIM115
-    stream = out or click.get_text_stream("stdout")
+    stream = out or sys.stdout
     try:
         if fmt == "json":
             json.dump(rows, stream, ensure_ascii=False, indent=1)
@@ -136,8 +134,12 @@ def match_export(fmt: str, output: str | None) -> None:
             writer = csv.writer(stream, lineterminator="\n")
             writer.writerow(["firm", "partner", "rank", "score", "status", "reasons"])
             for row in rows:
-                writer.writerow([*(row[k] for k in ("firm", "partner", "rank", "score", "status")),
-                                 "; ".join(row["reasons"])])
+                writer.writerow(
+                    [
+                        *(row[k] for k in ("firm", "partner", "rank", "score", "status")),
+                        "; ".join(row["reasons"]),
+                    ]
+                )
     finally:
         if out:
             out.close()

@@ -9,7 +9,9 @@ from matchmaker.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
 
 
 class RegisterForm(FlaskForm):

@@ -55,8 +55,4 @@ class FirmForm(FlaskForm):
         self.seek_types.choices = type_choices
 
     def record_data(self) -> dict[str, Any]:
-        return {
-            name: field.data
-            for name, field in self._fields.items()
-            if name != "csrf_token"
-        }
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

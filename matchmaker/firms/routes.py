@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
-from matchmaker.formtools import page_arg
 from matchmaker.firms.forms import FirmForm
+from matchmaker.formtools import page_arg
 from matchmaker.services import firms as firm_service
 from matchmaker.services.firm_records import record_of
 from matchmaker.services.matching import refresh_firms

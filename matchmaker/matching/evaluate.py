@@ -143,9 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     by_ref = {f.ref: f for f in firms}
     subsets = {
-        "non-English pairs": [
-            p for p in pairs if any(_non_latin(by_ref[r]) for r in p)
-        ],
+        "non-English pairs": [p for p in pairs if any(_non_latin(by_ref[r]) for r in p)],
     }
     print(f"{len(firms)} firms, {len(pairs)} labelled pairs")
     for name, per_side in results.items():

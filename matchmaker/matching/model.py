@@ -79,9 +79,7 @@ def rowwise_dot(a: sp.csr_matrix | np.ndarray, b: sp.csr_matrix | np.ndarray) ->
     return np.einsum("ij,ij->i", a, b).astype(np.float64)
 
 
-def pair_signals(
-    pk: SideMatrices, by: SideMatrices, i: np.ndarray, j: np.ndarray
-) -> np.ndarray:
+def pair_signals(pk: SideMatrices, by: SideMatrices, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     out = np.zeros((len(i), len(SIGNALS)), dtype=np.float64)
     step = 200_000
     for start in range(0, len(i), step):
@@ -119,8 +117,14 @@ def _proxy_matrices(
         dtype=np.float32,
     )
     right = sp.hstack(
-        [by.seek, by.offer, by.profile, sp.csr_matrix(by.sector),
-         sp.csr_matrix(by.seek_types), sp.csr_matrix(by.offer_types)],
+        [
+            by.seek,
+            by.offer,
+            by.profile,
+            sp.csr_matrix(by.sector),
+            sp.csr_matrix(by.seek_types),
+            sp.csr_matrix(by.offer_types),
+        ],
         format="csr",
         dtype=np.float32,
     )
@@ -208,8 +212,10 @@ class MatchEngine:
         )
         self.top_k = top_k
         return PairSet(
-            pk=scored.pk[keep], by=scored.by[keep],
-            signals=scored.signals[keep], score=scored.score[keep],
+            pk=scored.pk[keep],
+            by=scored.by[keep],
+            signals=scored.signals[keep],
+            score=scored.score[keep],
         )
 
     def rank_for(self, firm_index: int, country: str) -> PairSet:
@@ -261,6 +267,8 @@ class MatchEngine:
         keep |= ranked.score >= bar[partner]
         keep &= ranked.score > 0
         return PairSet(
-            pk=ranked.pk[keep], by=ranked.by[keep],
-            signals=ranked.signals[keep], score=ranked.score[keep],
+            pk=ranked.pk[keep],
+            by=ranked.by[keep],
+            signals=ranked.signals[keep],
+            score=ranked.score[keep],
         )

@@ -57,14 +57,19 @@ def respond(proposal_id: int):
     if not form.validate():
         abort(400, "Choose 'interested' or 'decline'.")
     messaging.respond(db.session, current_user, proposal_id, form.response.data)
-    flash("Your answer is saved." if form.response.data == "interested" else "Introduction declined.", "success")
+    flash(
+        "Your answer is saved." if form.response.data == "interested" else "Introduction declined.",
+        "success",
+    )
     return redirect(url_for("messages.matches"))
 
 
 @bp.get("/messages")
 @firm_required
 def inbox():
-    return render_template("messages/inbox.html", threads=messaging.thread_list(db.session, current_user))
+    return render_template(
+        "messages/inbox.html", threads=messaging.thread_list(db.session, current_user)
+    )
 
 
 @bp.route("/messages/<int:thread_id>", methods=["GET", "POST"])

@@ -40,9 +40,7 @@ class Proposal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pk_firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id", ondelete="CASCADE"))
-    by_firm_id: Mapped[int] = mapped_column(
-        ForeignKey("firms.id", ondelete="CASCADE"), index=True
-    )
+    by_firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float, index=True)
     reasons: Mapped[list[str]] = mapped_column(JSON)
     # The engine's separate signals, kept so staff decisions can train the weights.

@@ -14,7 +14,11 @@ class DecisionForm(FlaskForm):
         choices=choices([("approve", "Approve"), ("reject", "Reject")]),
         validators=[DataRequired(), AnyOf(["approve", "reject"])],
     )
-    note = TextAreaField("Note", validators=[Optional(), Length(max=MAX_NOTE)], render_kw={"rows": 2, "maxlength": MAX_NOTE})
+    note = TextAreaField(
+        "Note",
+        validators=[Optional(), Length(max=MAX_NOTE)],
+        render_kw={"rows": 2, "maxlength": MAX_NOTE},
+    )
     reject_reason = SelectField(
         "Reason for rejecting",
         choices=choices([("", "—"), *REJECT_REASONS.items()]),

@@ -12,12 +12,17 @@ from matchmaker.extensions import db
 from matchmaker.formtools import page_arg
 from matchmaker.review.forms import BulkDecisionForm, DecisionForm
 from matchmaker.security import is_safe_next
-from matchmaker.services import dashboard, firms as firm_service, review
+from matchmaker.services import dashboard, review
+from matchmaker.services import firms as firm_service
 from matchmaker.templating import NAV_STAFF
 
 bp = Blueprint("review", __name__)
 NAV_STAFF.extend(
-    [("review.queue", "Review"), ("review.dashboard_page", "Dashboard"), ("review.audit", "Audit trail")]
+    [
+        ("review.queue", "Review"),
+        ("review.dashboard_page", "Dashboard"),
+        ("review.audit", "Audit trail"),
+    ]
 )
 
 
@@ -104,7 +109,9 @@ def decide(proposal_id: int):
             expected_version=form.version.data,
         )
     except StaleVersion as exc:
-        return render_template("review/conflict.html", message=exc.message, proposal_id=proposal_id), 409
+        return render_template(
+            "review/conflict.html", message=exc.message, proposal_id=proposal_id
+        ), 409
     verb = "approved" if form.decision.data == "approve" else "rejected"
     flash(f"Proposal {proposal.pk_firm.name} – {proposal.by_firm.name} {verb}.", "success")
     target = form.next.data
@@ -120,8 +127,12 @@ def bulk():
     ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 12][:200]
     if not ids:
         flash("Select at least one proposal first.", "error")
-        return redirect(request.referrer if is_safe_next(request.referrer) else url_for("review.queue"))
-    done, problems = review.decide_many(db.session, current_user, ids, form.decision.data, form.note.data)
+        return redirect(
+            request.referrer if is_safe_next(request.referrer) else url_for("review.queue")
+        )
+    done, problems = review.decide_many(
+        db.session, current_user, ids, form.decision.data, form.note.data
+    )
     flash(f"{done} proposal(s) decided.", "success")
     for problem in problems:
         flash(problem, "error")

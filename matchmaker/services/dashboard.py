@@ -27,12 +27,16 @@ class Statistics:
     firms_by_country: dict[str, int] = field(default_factory=dict)
     proposals_by_status: dict[str, int] = field(default_factory=dict)
     funnel: list[FunnelRow] = field(default_factory=list)
-    decisions_by_day: list[tuple[str, int, int]] = field(default_factory=list)  # day, approved, rejected
+    decisions_by_day: list[tuple[str, int, int]] = field(
+        default_factory=list
+    )  # day, approved, rejected
 
 
 def statistics(session: Session) -> Statistics:
     stats = Statistics()
-    labels = dict(session.execute(select(Sector.code, Sector.label).order_by(Sector.position)).tuples().all())
+    labels = dict(
+        session.execute(select(Sector.code, Sector.label).order_by(Sector.position)).all()
+    )
     per_sector = session.execute(
         select(FirmSector.sector_code, Firm.country, func.count())
         .join(Firm, Firm.id == FirmSector.firm_id)
@@ -46,10 +50,12 @@ def statistics(session: Session) -> Statistics:
         for code in labels
     ]
     stats.firms_by_country = dict(
-        session.execute(select(Firm.country, func.count()).group_by(Firm.country)).tuples().all()
+        session.execute(select(Firm.country, func.count()).group_by(Firm.country)).all()
     )
     stats.proposals_by_status = {s.value: 0 for s in Status}
-    for status, n in session.execute(select(Proposal.status, func.count()).group_by(Proposal.status)):
+    for status, n in session.execute(
+        select(Proposal.status, func.count()).group_by(Proposal.status)
+    ):
         stats.proposals_by_status[str(status)] = n
     stats.funnel = _funnel(session, labels)
     day = func.substr(cast(AuditEntry.created_at, String), 1, 10)
@@ -105,5 +111,7 @@ def _funnel(session: Session, labels: dict[str, str]) -> list[FunnelRow]:
     for code, label in labels.items():
         r = found.get(code)
         if r is not None:
-            funnel.append(FunnelRow(code, label, int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)))
+            funnel.append(
+                FunnelRow(code, label, int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0))
+            )
     return funnel

@@ -52,11 +52,15 @@ def seed(session: Session, state_dir: str | Path) -> SeedResult | None:
         review.decide(session, staff, proposal.id, "approve", "Strong fit: kits for Punjab.")
         thread_id = messaging.threads_by_proposal(session, [proposal.id])[proposal.id]
         messaging.post_message(
-            session, by_user, thread_id,
+            session,
+            by_user,
+            thread_id,
             "Good day from Minsk! We would be glad to discuss CKD kits for your Lahore hall.",
         )
         messaging.post_message(
-            session, pk_user, thread_id,
+            session,
+            pk_user,
+            thread_id,
             "Thank you. Could you send the kit list and the training plan for 20 technicians?",
         )
     result.proposals = session.scalar(select(func.count(Proposal.id))) or 0

@@ -84,7 +84,11 @@ def parse_csv(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str 
             yield number, None, f"expected {len(header)} cells, got {len(row)}"
             continue
         # An empty cell is an absent value.
-        yield number, {h: (c if c.strip() else None) for h, c in zip(header, row, strict=True)}, None
+        yield (
+            number,
+            {h: (c if c.strip() else None) for h, c in zip(header, row, strict=True)},
+            None,
+        )
 
 
 def read_records(path: str | Path):
@@ -108,7 +112,9 @@ def import_firms(
     seen_refs: dict[str, int] = {}
     for fmt, number, raw, problem in items:
         if raw is None:
-            report.errors.append(f"line {number}: {fmt}: {problem}")
+            # CONTRACT: the field of a line that does not parse is `json` or `csv`.
+            field_name = "csv" if fmt == "csv" else "json"
+            report.errors.append(f"line {number}: {field_name}: {problem}")
             continue
         record, errors = validate_record(raw, taxonomy)
         ref = record.get("ref")

@@ -41,7 +41,9 @@ class RunReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def load_profiles(session: Session, firm_ids: Iterable[int] | None = None) -> dict[int, FirmProfile]:
+def load_profiles(
+    session: Session, firm_ids: Iterable[int] | None = None
+) -> dict[int, FirmProfile]:
     """Firm id -> profile, read with three plain queries (fast for tens of thousands)."""
     firm_q = select(
         Firm.id, Firm.ref, Firm.name, Firm.country, Firm.offers, Firm.seeks, Firm.description
@@ -125,7 +127,10 @@ def recompute(
     extra = [
         pair
         for pair, (_, status) in existing.items()
-        if status != Status.PROPOSED and pair not in chosen and pair[0] in pk_pos and pair[1] in by_pos
+        if status != Status.PROPOSED
+        and pair not in chosen
+        and pair[0] in pk_pos
+        and pair[1] in by_pos
     ]
     if extra:
         rescored = engine.score_pairs(
@@ -142,7 +147,9 @@ def recompute(
     tick("done", 100)
     report.proposals = len(pairs)
     report.seconds = time.perf_counter() - started
-    log.debug("match run: %s firms, %s proposals in %.1fs", report.firms, report.proposals, report.seconds)
+    log.debug(
+        "match run: %s firms, %s proposals in %.1fs", report.firms, report.proposals, report.seconds
+    )
     return report
 
 
@@ -167,7 +174,9 @@ def _values(pairs: PairSet, reasons: list[list[str]], p: int) -> dict[str, Any]:
     return {
         "score": round(float(pairs.score[p]), 6),
         "reasons": reasons[p],
-        "signals": {name: round(float(v), 6) for name, v in zip(SIGNALS, pairs.signals[p], strict=True)},
+        "signals": {
+            name: round(float(v), 6) for name, v in zip(SIGNALS, pairs.signals[p], strict=True)
+        },
     }
 
 
@@ -183,7 +192,9 @@ def _write(
     only_firm: int | None = None,
 ) -> None:
     inserts, updates, seen = [], [], set()
-    for p, (a, b) in enumerate(zip(pk_ids[pairs.pk].tolist(), by_ids[pairs.by].tolist(), strict=True)):
+    for p, (a, b) in enumerate(
+        zip(pk_ids[pairs.pk].tolist(), by_ids[pairs.by].tolist(), strict=True)
+    ):
         seen.add((a, b))
         values = _values(pairs, reasons, p)
         if (a, b) in existing:
@@ -252,7 +263,7 @@ def refresh_firms(
         return report
     started = time.perf_counter()
     profiles = load_profiles(session, ids)
-    ids_by_ref = dict(session.execute(select(Firm.ref, Firm.id)).tuples().all())
+    ids_by_ref = dict(session.execute(select(Firm.ref, Firm.id)).all())
     for firm_id, profile in profiles.items():
         index = engine.upsert_firm(profile)
         pairs = engine.pairs_for(index, profile.country)

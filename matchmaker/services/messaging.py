@@ -61,7 +61,7 @@ def threads_by_proposal(session: Session, proposal_ids: list[int]) -> dict[int, 
     rows = session.execute(
         select(Thread.proposal_id, Thread.id).where(Thread.proposal_id.in_(proposal_ids))
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def respond(session: Session, user: User, proposal_id: int, response: str) -> Proposal:
@@ -110,8 +110,7 @@ def thread_list(session: Session, user: User) -> list[ThreadSummary]:
         .order_by(Thread.last_message_at.desc().nulls_last(), Thread.id.desc())
     ).all()
     return [
-        ThreadSummary(t, t.proposal.partner_of(firm_id), int(n), t.last_message_at)
-        for t, n in rows
+        ThreadSummary(t, t.proposal.partner_of(firm_id), int(n), t.last_message_at) for t, n in rows
     ]
 
 
@@ -193,7 +192,9 @@ def clean_body(body: str | None) -> str:
     if not text:
         raise ValidationFailed({"body": "Write a message first."})
     if len(text) > MAX_BODY:
-        raise ValidationFailed({"body": f"At most {MAX_BODY} characters (this one has {len(text)})."})
+        raise ValidationFailed(
+            {"body": f"At most {MAX_BODY} characters (this one has {len(text)})."}
+        )
     if _BAD_CHARS.search(text):
         raise ValidationFailed({"body": "The message contains control characters."})
     return text
@@ -212,7 +213,9 @@ def post_message(session: Session, user: User, thread_id: int, body: str | None)
     session.flush()
     marker = session.get(ThreadRead, (thread.id, firm_id))
     if marker is None:
-        session.add(ThreadRead(thread_id=thread.id, firm_id=firm_id, last_read_message_id=message.id))
+        session.add(
+            ThreadRead(thread_id=thread.id, firm_id=firm_id, last_read_message_id=message.id)
+        )
     else:
         marker.last_read_message_id = max(marker.last_read_message_id, message.id)
     session.commit()

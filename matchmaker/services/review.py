@@ -191,10 +191,15 @@ def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
             stmt = stmt.where(Proposal.by_firm_id.in_(firms_in_sector))
         else:
             stmt = stmt.where(
-                or_(Proposal.pk_firm_id.in_(firms_in_sector), Proposal.by_firm_id.in_(firms_in_sector))
+                or_(
+                    Proposal.pk_firm_id.in_(firms_in_sector),
+                    Proposal.by_firm_id.in_(firms_in_sector),
+                )
             )
     if f.q:
-        pattern = "%" + f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = (
+            "%" + f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         stmt = stmt.where(
             or_(
                 func.lower(pk.name).like(pattern, escape="\\"),
@@ -243,8 +248,19 @@ def export_decisions_csv(session: Session) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["decided_at", "officer", "action", "from_status", "to_status", "pk_ref", "pk_name",
-         "by_ref", "by_name", "score", "note"]
+        [
+            "decided_at",
+            "officer",
+            "action",
+            "from_status",
+            "to_status",
+            "pk_ref",
+            "pk_name",
+            "by_ref",
+            "by_name",
+            "score",
+            "note",
+        ]
     )
     for entry in session.scalars(audit_select().order_by(None).order_by(AuditEntry.id)):
         p = entry.proposal

@@ -72,7 +72,8 @@ def test_founded_is_a_year_up_to_now():
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "ftp://example.com", "example.com", "http://", "data:text/html,x"]
+    "url",
+    ["javascript:alert(1)", "ftp://example.com", "example.com", "http://", "data:text/html,x"],
 )
 def test_website_must_be_http_or_https(url):
     assert "website" in errors_of(website=url)

@@ -105,8 +105,14 @@ def test_profile_output_is_escaped(client, auth, make_user, db_session):
 def test_directory_search_filters_and_paginates(client, auth, make_user, make_firm, app):
     for n in range(25):
         make_firm(ref=f"PK-{n:03d}", name=f"Tractor Firm {n:02d}", offers="tractor kits")
-    make_firm(ref="BY-001", name="Минский Текстиль", country="BY", sectors=["textiles"],
-              offers="Ткани и трикотаж", seeks="Хлопок")
+    make_firm(
+        ref="BY-001",
+        name="Минский Текстиль",
+        country="BY",
+        sectors=["textiles"],
+        offers="Ткани и трикотаж",
+        seeks="Хлопок",
+    )
     make_user("firm@example.com")
     auth.login("firm@example.com")
     page1 = client.get("/firms?q=tractor").get_data(as_text=True)

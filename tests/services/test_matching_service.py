@@ -1,0 +1,174 @@
+"""`match run`, `match export` and the incremental refresh, against the database."""
+
+import json
+
+from sqlalchemy import select
+
+from matchmaker.models import Firm, Proposal
+from matchmaker.services import matching, review
+from tests.conftest import firm_record
+
+PROFILES = [
+    (
+        "PK-1",
+        "PK",
+        ["tractors"],
+        "tractor assembly hall, dealers",
+        "tractor kits licence",
+        ["assembly"],
+        ["licensing"],
+    ),
+    ("PK-2", "PK", ["rice"], "basmati rice export", "rice importers", ["export"], ["distribution"]),
+    (
+        "PK-3",
+        "PK",
+        ["textiles"],
+        "bed sheets and towels",
+        "retail chains for home textiles",
+        ["export"],
+        ["distribution"],
+    ),
+    (
+        "BY-1",
+        "BY",
+        ["tractors"],
+        "tractor kits licence",
+        "tractor assembly hall, dealers",
+        ["licensing"],
+        ["assembly"],
+    ),
+    (
+        "BY-2",
+        "BY",
+        ["rice"],
+        "grocery chain importing rice",
+        "basmati rice exporters",
+        ["distribution"],
+        ["export"],
+    ),
+    (
+        "BY-3",
+        "BY",
+        ["textiles"],
+        "home goods stores",
+        "bed sheets and towels makers",
+        ["distribution"],
+        ["export"],
+    ),
+]
+
+
+def seed(make_firm):
+    return {
+        ref: make_firm(
+            ref=ref,
+            name=f"Firm {ref}",
+            country=c,
+            sectors=s,
+            offers=o,
+            seeks=k,
+            offer_types=ot,
+            seek_types=st,
+        )
+        for ref, c, s, o, k, ot, st in PROFILES
+    }
+
+
+def pair(db_session, pk, by):
+    return db_session.scalar(
+        select(Proposal).where(Proposal.pk_firm_id == pk.id, Proposal.by_firm_id == by.id)
+    )
+
+
+def test_match_run_proposes_pk_by_pairs_and_prints_counts(runner, make_firm, db_session):
+    firms = seed(make_firm)
+    result = runner.invoke(args=["match", "run", "--top", "1"])
+    assert result.exit_code == 0, result.output
+    assert "6 firms, 3 proposals" in result.output
+    for a, b in (("PK-1", "BY-1"), ("PK-2", "BY-2"), ("PK-3", "BY-3")):
+        assert pair(db_session, firms[a], firms[b]) is not None
+
+
+def test_decisions_and_notes_survive_a_recompute(
+    runner, make_firm, make_user, db_session, app_context
+):
+    firms = seed(make_firm)
+    runner.invoke(args=["match", "run", "--top", "1"])
+    staff = make_user("officer@example.com", role="staff")
+    from matchmaker.extensions import db
+
+    proposal = pair(db_session, firms["PK-1"], firms["BY-1"])
+    review.decide(db.session, db.session.merge(staff), proposal.id, "reject", "Not now")
+    # Make the rejected pair fall out of everyone's top 1.
+    result = runner.invoke(args=["match", "run", "--top", "1"])
+    assert "1 staff decisions kept" in result.output
+    db_session.expire_all()
+    kept = pair(db_session, firms["PK-1"], firms["BY-1"])
+    assert kept.id == proposal.id
+    assert (kept.status, kept.note) == ("rejected", "Not now")
+
+
+def test_proposed_pairs_that_fall_out_are_removed(runner, make_firm, db_session):
+    firms = seed(make_firm)
+    runner.invoke(args=["match", "run", "--top", "3"])
+    assert pair(db_session, firms["PK-1"], firms["BY-3"]) is not None
+    result = runner.invoke(args=["match", "run", "--top", "1"])
+    assert "removed" in result.output
+    db_session.expire_all()
+    assert pair(db_session, firms["PK-1"], firms["BY-3"]) is None
+
+
+def test_match_export_follows_the_contract(runner, make_firm, tmp_path):
+    seed(make_firm)
+    runner.invoke(args=["match", "run", "--top", "2"])
+    result = runner.invoke(args=["match", "export", "--format", "json"])
+    rows = json.loads(result.output)
+    assert rows and set(rows[0]) == {"firm", "partner", "rank", "score", "status", "reasons"}
+    by_firm: dict[str, list[dict]] = {}
+    for row in rows:
+        by_firm.setdefault(row["firm"], []).append(row)
+        assert 0 <= row["score"] <= 1 and row["reasons"] and row["status"] == "proposed"
+        assert row["firm"][:2] != row["partner"][:2]
+    for firm_rows in by_firm.values():
+        assert [r["rank"] for r in firm_rows] == list(range(1, len(firm_rows) + 1))
+        assert [r["score"] for r in firm_rows] == sorted(
+            (r["score"] for r in firm_rows), reverse=True
+        )
+    pairs = {(r["firm"], r["partner"]) for r in rows}
+    assert all((b, a) in pairs for a, b in pairs)  # each pair once from each side
+    out = tmp_path / "p.csv"
+    runner.invoke(args=["match", "export", "--format", "csv", "--output", str(out)])
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "firm,partner,rank,score,status,reasons"
+    assert len(lines) == len(rows) + 1
+
+
+def test_an_edited_firm_is_refreshed_without_a_full_recompute(app, make_firm, db_session, runner):
+    firms = seed(make_firm)
+    runner.invoke(args=["match", "run", "--top", "1"])
+    from matchmaker.extensions import db
+    from matchmaker.services.firm_records import validate_record
+    from matchmaker.services.firms import apply_record, load_taxonomy
+
+    with app.app_context():
+        firm = db.session.get(Firm, firms["BY-3"].id)
+        record, errors = validate_record(
+            firm_record(
+                ref="BY-3",
+                country="BY",
+                sectors=["tractors"],
+                offers="tractor kits licence",
+                seeks="tractor assembly hall, dealers",
+                offer_types=["licensing"],
+                seek_types=["assembly"],
+            ),
+            load_taxonomy(db.session),
+        )
+        assert not errors
+        apply_record(firm, record)
+        db.session.commit()
+        report = matching.refresh_firms(db.session, [firm.id], app.config["STATE_DIR"], top_k=1)
+    assert report.firms == 1
+    db_session.expire_all()
+    assert pair(db_session, firms["PK-1"], firms["BY-3"]) is not None
+    assert pair(db_session, firms["PK-3"], firms["BY-3"]) is None

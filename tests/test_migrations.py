@@ -1,0 +1,33 @@
+"""The committed migrations build exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.models import Base, CooperationType, Sector
+
+
+def test_migrations_agree_with_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_reference_data_is_seeded_by_migration(db_session):
+    sectors = db_session.scalars(select(Sector).order_by(Sector.position)).all()
+    assert len(sectors) == 19
+    assert sectors[0].code == "tractors"
+    assert {s.code: s.isic_codes for s in sectors}["mining-coal"] == ["0510", "2824"]
+    types = db_session.scalars(select(CooperationType.code)).all()
+    assert set(types) == {
+        "assembly",
+        "manufacturing",
+        "licensing",
+        "distribution",
+        "export",
+        "investment",
+        "research",
+        "services",
+    }

@@ -1,0 +1,131 @@
+from pathlib import Path
+
+from sqlalchemy import select
+
+from matchmaker.models import Message, Thread
+from tests.conftest import csrf_token
+from tests.web.test_review import decide
+
+
+def approve(client, auth, world):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve")
+    auth.logout()
+
+
+def thread_id(db_session, world):
+    return db_session.scalar(select(Thread.id).where(Thread.proposal_id == world.proposal_id))
+
+
+def post(client, tid, body):
+    return client.post(
+        f"/messages/{tid}", data={"body": body, "csrf_token": csrf_token(client, "/messages")}
+    )
+
+
+def test_introductions_show_only_approved_partners_with_contact(client, auth, world):
+    auth.login("pk@example.com")
+    assert "Neman Tractors" not in client.get("/matches").get_data(as_text=True)
+    auth.logout()
+    approve(client, auth, world)
+    auth.login("pk@example.com")
+    html = client.get("/matches").get_data(as_text=True)
+    assert "Neman Tractors" in html
+    assert "sales@neman.example" in html
+    assert "Both work in tractors." in html
+    profile = client.get(f"/firms/{world.by.id}").get_data(as_text=True)
+    assert "sales@neman.example" in profile
+
+
+def test_the_two_firms_exchange_messages_with_unread_counts(client, auth, world, db_session, app):
+    approve(client, auth, world)
+    tid = thread_id(db_session, world)
+    auth.login("pk@example.com")
+    assert post(client, tid, "Salaam from Lahore — привет!").status_code == 302
+    auth.logout()
+    auth.login("by@example.com")
+    inbox = client.get("/messages").get_data(as_text=True)
+    assert "1 unread" in inbox
+    assert 'class="badge"' in client.get("/firms").get_data(as_text=True)
+    html = client.get(f"/messages/{tid}").get_data(as_text=True)
+    assert "Salaam from Lahore — привет!" in html
+    assert "1 unread" not in client.get("/messages").get_data(as_text=True)
+    assert post(client, tid, "Welcome!").status_code == 302
+    bodies = db_session.scalars(select(Message.body).order_by(Message.id)).all()
+    assert bodies == ["Salaam from Lahore — привет!", "Welcome!"]
+    mails = "".join(f.read_text() for f in Path(app.config["MAIL_FILE_PATH"]).glob("*.log"))
+    assert "New message from Indus Assemblers" in mails
+
+
+def test_message_rules(client, auth, world, db_session):
+    approve(client, auth, world)
+    tid = thread_id(db_session, world)
+    auth.login("pk@example.com")
+    assert post(client, tid, "   ").status_code == 400
+    response = post(client, tid, "x" * 5001)
+    assert response.status_code == 400
+    assert "5000" in response.get_data(as_text=True)
+    assert post(client, tid, "x" * 5000).status_code == 302
+    assert post(client, tid, "<script>alert(1)</script>").status_code == 302
+    assert "<script>alert(1)</script>" not in client.get(f"/messages/{tid}").get_data(as_text=True)
+
+
+def test_outsiders_get_404_for_a_thread(client, auth, world, db_session):
+    approve(client, auth, world)
+    tid = thread_id(db_session, world)
+    auth.login("other@example.com")
+    assert client.get(f"/messages/{tid}").status_code == 404
+    assert post(client, tid, "let me in").status_code == 404
+    assert db_session.scalar(select(Message)) is None
+    auth.logout()
+    auth.login("staff@example.com")
+    assert client.get(f"/messages/{tid}").status_code == 403
+
+
+def test_a_rejected_introduction_closes_the_thread(client, auth, world, db_session):
+    approve(client, auth, world)
+    tid = thread_id(db_session, world)
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "reject")
+    auth.logout()
+    auth.login("pk@example.com")
+    assert client.get(f"/messages/{tid}").status_code == 404
+
+
+def test_firms_mark_interest_or_decline(client, auth, world, db_session):
+    approve(client, auth, world)
+    auth.login("pk@example.com")
+    token = csrf_token(client, "/matches")
+    response = client.post(
+        f"/matches/{world.proposal_id}/respond",
+        data={"response": "interested", "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert (
+        client.post(
+            f"/matches/{world.other_proposal_id}/respond",
+            data={"response": "declined", "csrf_token": token},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/matches/{world.proposal_id}/respond",
+            data={"response": "whatever", "csrf_token": token},
+        ).status_code
+        == 400
+    )
+    from tests.web.conftest import proposal
+
+    assert proposal(db_session, world.proposal_id).pk_response == "interested"
+
+
+def test_notifications_can_be_turned_off(client, auth, world, db_session, app):
+    auth.login("pk@example.com")
+    token = csrf_token(client, "/auth/account")
+    client.post("/auth/account", data={"csrf_token": token})  # unchecked box = off
+    auth.logout()
+    approve(client, auth, world)
+    mails = "".join(f.read_text() for f in Path(app.config["MAIL_FILE_PATH"]).glob("*.log"))
+    assert "To: pk@example.com" not in mails
+    assert "To: by@example.com" in mails

@@ -1,0 +1,127 @@
+from pathlib import Path
+
+from sqlalchemy import select
+
+from matchmaker.models import AuditEntry, Thread
+from tests.conftest import csrf_token
+from tests.web.conftest import proposal
+
+
+def decide(client, proposal_id, decision="approve", note="", **extra):
+    data = {"decision": decision, "note": note, "csrf_token": csrf_token(client, "/firms"), **extra}
+    return client.post(f"/review/{proposal_id}", data=data)
+
+
+def test_staff_approve_with_a_note_opens_a_thread_and_audits(client, auth, world, db_session, app):
+    auth.login("staff@example.com")
+    response = decide(client, world.proposal_id, "approve", "Good fit for Punjab")
+    assert response.status_code == 302
+    p = proposal(db_session, world.proposal_id)
+    assert (p.status, p.note, p.version) == ("approved", "Good fit for Punjab", 2)
+    assert p.decided_by.email == "staff@example.com"
+    assert db_session.scalar(select(Thread).where(Thread.proposal_id == p.id)) is not None
+    entry = db_session.scalar(select(AuditEntry))
+    assert (entry.action, entry.from_status, entry.to_status) == ("decide", "proposed", "approved")
+    assert entry.actor.email == "staff@example.com"
+    outbox = list(Path(app.config["MAIL_FILE_PATH"]).glob("*.log"))
+    mails = "".join(f.read_text() for f in outbox)
+    assert "To: pk@example.com" in mails and "To: by@example.com" in mails
+    assert "http://matchmaker.test/matches" in mails
+
+
+def test_a_changed_decision_is_audited_with_its_reason(client, auth, world, db_session):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve")
+    decide(client, world.proposal_id, "reject", "Capacity too small", reject_reason="capacity")
+    entries = db_session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.to_status) for e in entries] == [
+        ("decide", "approved"),
+        ("redecide", "rejected"),
+    ]
+    assert entries[1].note == "[One side lacks the capacity] Capacity too small"
+
+
+def test_a_stale_version_gets_409_and_writes_nothing(client, auth, world, db_session):
+    auth.login("staff@example.com")
+    assert decide(client, world.proposal_id, "approve", version="1").status_code == 302
+    response = decide(client, world.proposal_id, "reject", "late", version="1")
+    assert response.status_code == 409
+    assert "Another officer changed this proposal" in response.get_data(as_text=True)
+    p = proposal(db_session, world.proposal_id)
+    assert (p.status, p.version) == ("approved", 2)
+    assert len(db_session.scalars(select(AuditEntry)).all()) == 1
+
+
+def test_a_decision_without_version_simply_decides(client, auth, world, db_session):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve", version="1")
+    assert decide(client, world.proposal_id, "reject").status_code == 302
+    assert proposal(db_session, world.proposal_id).status == "rejected"
+
+
+def test_bad_decisions_are_400_and_missing_proposals_404(client, auth, world):
+    auth.login("staff@example.com")
+    assert decide(client, world.proposal_id, "maybe").status_code == 400
+    assert decide(client, 999999, "approve").status_code == 404
+    response = client.post(f"/review/{world.proposal_id}", data={"decision": "approve"})
+    assert response.status_code == 400  # no CSRF token
+
+
+def test_bulk_approve(client, auth, world, db_session):
+    auth.login("staff@example.com")
+    token = csrf_token(client, "/review")
+    response = client.post(
+        "/review/bulk",
+        data={
+            "ids": [str(world.proposal_id), str(world.other_proposal_id)],
+            "decision": "approve",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    assert proposal(db_session, world.proposal_id).status == "approved"
+    assert proposal(db_session, world.other_proposal_id).status == "approved"
+
+
+def test_queue_filters_sorts_and_shows_reasons(client, auth, world):
+    auth.login("staff@example.com")
+    html = client.get("/review").get_data(as_text=True)
+    assert "Both work in tractors." in html
+    assert html.index("Indus Assemblers") < html.index("Other Firm")  # best score first
+    html = client.get("/review?sort=score_asc").get_data(as_text=True)
+    assert html.index("Other Firm") < html.index("Indus Assemblers")
+    assert "Other Firm" not in client.get("/review?min_score=0.5").get_data(as_text=True)
+    assert "1 proposal." in client.get("/review?q=other").get_data(as_text=True)
+    assert "0 proposals." in client.get("/review?status=approved").get_data(as_text=True)
+    assert client.get("/review?min_score=abc&page=xyz").status_code == 200
+
+
+def test_detail_shows_both_profiles_and_history(client, auth, world):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve", "noted")
+    html = client.get(f"/review/{world.proposal_id}").get_data(as_text=True)
+    assert "Indus Assemblers" in html and "Neman Tractors" in html
+    assert "proposed → approved" in html
+
+
+def test_audit_page_dashboard_and_csv_export(client, auth, world, runner):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve", '=HYPERLINK("http://evil.example")')
+    assert "=HYPERLINK" in client.get("/review/audit").get_data(as_text=True).replace("&#34;", '"')
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "Introduction funnel" in html and "<svg" in html
+    result = runner.invoke(args=["review", "export"])
+    assert result.exit_code == 0
+    header, row = result.output.splitlines()[:2]
+    assert header.startswith("decided_at,officer,action")
+    assert "staff@example.com" in row
+    assert "'=HYPERLINK" in row  # a formula is defused for spreadsheets
+
+
+def test_firm_users_cannot_review(client, auth, world, db_session):
+    auth.login("pk@example.com")
+    assert client.get("/review").status_code == 403
+    assert client.get("/dashboard").status_code == 403
+    assert client.get("/review/audit").status_code == 403
+    assert decide(client, world.proposal_id, "approve").status_code == 403
+    assert proposal(db_session, world.proposal_id).status == "proposed"
