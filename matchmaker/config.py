@@ -46,6 +46,8 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = env["SECRET_KEY"]
     if env.get("REDIS_URL"):
         config["REDIS_URL"] = env["REDIS_URL"]
+    if env.get("MATCHMAKER_STATE_DIR"):
+        config["STATE_DIR"] = env["MATCHMAKER_STATE_DIR"]
     if env.get("SITE_URL"):
         config["SITE_URL"] = env["SITE_URL"]
     if env.get("MATCHMAKER_ENV"):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from matchmaker.matching.glossary import Glossary, default_glossary, tokens
@@ -30,6 +31,11 @@ STOP_WORDS = frozenset(
 
 
 SENTINEL = "zzsentinelzz"
+SENTENCE_END = re.compile(r"(?<=[.!?۔])\s+|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [p.strip() for p in SENTENCE_END.split(text or "") if p and p.strip()]
 
 
 @dataclass(frozen=True)
@@ -47,76 +53,170 @@ class FirmProfile:
     name: str = ""
 
 
-def _analyse_words(text: str) -> list[str]:
-    return [t for t in tokens(text) if t not in STOP_WORDS and not t.isdigit() and len(t) > 1]
+@dataclass
+class TextMatrix:
+    """Texts as two blocks: sparse word TF-IDF and dense glossary-concept TF-IDF, each row of
+    unit length and scaled so that a row's dot product with another is
+    word_share * word cosine + (1 - word_share) * concept cosine."""
 
+    words: sp.csr_matrix
+    concepts: np.ndarray
 
-def _identity(items: list[str]) -> list[str]:
-    return items
+    def __len__(self) -> int:
+        return self.words.shape[0]
+
+    def take(self, rows: np.ndarray) -> TextMatrix:
+        return TextMatrix(self.words[rows], self.concepts[rows])
+
+    def cross(self, other: TextMatrix, other_words_t: sp.csr_matrix | None = None) -> np.ndarray:
+        """All dot products, (len(self), len(other)), float32."""
+        words_t = other_words_t if other_words_t is not None else other.words.T.tocsr()
+        out = (self.words @ words_t).toarray()
+        out += self.concepts @ other.concepts.T
+        return out
+
+    def pair_dot(self, other: TextMatrix) -> np.ndarray:
+        """Row i of self with row i of other."""
+        words = np.asarray(self.words.multiply(other.words).sum(axis=1)).ravel()
+        return words + np.einsum("ij,ij->i", self.concepts, other.concepts)
+
+    def replaced(self, index: int | None, row: TextMatrix) -> TextMatrix:
+        """A copy with row `index` replaced by `row`, or `row` appended when index is None."""
+        if index is None:
+            return TextMatrix(
+                sp.vstack([self.words, row.words], format="csr"),
+                np.vstack([self.concepts, row.concepts]),
+            )
+        words = sp.vstack([self.words[:index], row.words, self.words[index + 1 :]], format="csr")
+        concepts = self.concepts.copy()
+        concepts[index] = row.concepts[0]
+        return TextMatrix(words, concepts)
 
 
 @dataclass
 class SideMatrices:
     """Vectors of the firms of one country, row i = firms[i]."""
 
-    offer: sp.csr_matrix
-    seek: sp.csr_matrix
-    profile: sp.csr_matrix
+    offer: TextMatrix
+    seek: TextMatrix
+    profile: TextMatrix
     sector: np.ndarray
     offer_types: np.ndarray
     seek_types: np.ndarray
 
+    def __len__(self) -> int:
+        return len(self.sector)
+
 
 @dataclass
 class FeatureSpace:
-    """Fitted vectorizers; `word_share` is how much plain words count beside concepts."""
+    """Fitted vocabulary and IDF weights; `word_share` is how much plain words count beside
+    glossary concepts.
+
+    Texts are counted once over their raw tokens (one C-level regex and one counting pass);
+    the content words are then a column selection of those counts, and the concept counts a
+    product with a token-to-concept matrix built once per distinct token."""
 
     word_share: float = 0.5
     glossary: Glossary = field(default_factory=default_glossary)
-    words: TfidfVectorizer | None = None
-    concepts: TfidfVectorizer | None = None
+    counter: CountVectorizer | None = None
+    word_columns: np.ndarray | None = None  # content words kept (not in most profiles)
+    token_concepts: sp.csr_matrix | None = None  # raw vocabulary x glossary concepts
+    word_idf: TfidfTransformer | None = None
+    concept_idf: TfidfTransformer | None = None
 
-    def fit(self, firms: Sequence[FirmProfile]) -> FeatureSpace:
-        # A sentinel document keeps the vocabularies non-empty for tiny or odd registries.
-        documents = [_full_text(f) for f in firms] + [SENTINEL]
-        # Words in most profiles say little; with few firms every word is kept.
-        max_df = 0.5 if len(documents) >= 20 else 1.0
-        self.words = TfidfVectorizer(
-            analyzer=_analyse_words, sublinear_tf=True, min_df=1, max_df=max_df, dtype=np.float32
-        ).fit(documents)
-        self.concepts = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, dtype=np.float32
-        ).fit([self.glossary.concepts_of(d) or [SENTINEL] for d in documents])
-        return self
+    def concept_names(self) -> list[str]:
+        return list(self.glossary.concepts)
 
-    def text_vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Blend of word and concept TF-IDF; a dot product of two rows is
-        word_share * word cosine + (1 - word_share) * concept cosine."""
-        assert self.words is not None and self.concepts is not None, "fit first"
-        if not texts:
-            width = len(self.words.vocabulary_) + len(self.concepts.vocabulary_)
-            return sp.csr_matrix((0, width), dtype=np.float32)
-        word = normalize(self.words.transform(texts))
-        concept = normalize(self.concepts.transform([self.glossary.concepts_of(t) for t in texts]))
-        return sp.hstack(
-            [word * np.sqrt(self.word_share), concept * np.sqrt(1 - self.word_share)],
-            format="csr",
-            dtype=np.float32,
+    def fit_sides(
+        self, pk_firms: Sequence[FirmProfile], by_firms: Sequence[FirmProfile]
+    ) -> tuple[SideMatrices, SideMatrices]:
+        """Fit on every firm and return both sides' vectors."""
+        firms = [*pk_firms, *by_firms]
+        n = len(firms)
+        documents = [f.offers for f in firms] + [f.seeks for f in firms]
+        documents += [f.description for f in firms] + [SENTINEL]
+        self.counter = CountVectorizer(analyzer=tokens, dtype=np.float32)
+        counts = self.counter.fit_transform(documents).tocsr()
+        vocabulary = self.counter.get_feature_names_out()
+        content = np.array(
+            [t not in STOP_WORDS and not t.isdigit() and len(t) > 1 for t in vocabulary]
+        )
+        self.token_concepts = self._concept_map(vocabulary)
+        parts = [counts[k * n : (k + 1) * n] for k in range(3)]
+        profile = parts[0] + parts[1] + parts[2]
+        # Words found in most profiles say little; with few firms every word is kept.
+        df = np.asarray((profile > 0).sum(axis=0)).ravel()
+        keep = content & (df <= 0.5 * n) if n >= 20 else content
+        keep[self.counter.vocabulary_[SENTINEL]] = True
+        self.word_columns = np.flatnonzero(keep)
+        fit_rows = sp.vstack([profile, counts[-1:]]).tocsr()
+        self.word_idf = TfidfTransformer(sublinear_tf=True).fit(fit_rows[:, self.word_columns])
+        self.concept_idf = TfidfTransformer(sublinear_tf=True).fit(fit_rows @ self.token_concepts)
+        matrices = [self._matrix(m) for m in (parts[0], parts[1], profile)]
+        cut = len(pk_firms)
+        sides = []
+        for rows, group in ((np.arange(cut), pk_firms), (np.arange(cut, n), by_firms)):
+            offer, seek, whole = (m.take(rows) for m in matrices)
+            sides.append(self._side(group, offer, seek, whole))
+        return sides[0], sides[1]
+
+    def _concept_map(self, vocabulary: Sequence[str]) -> sp.csr_matrix:
+        index = {name: i for i, name in enumerate(self.glossary.concepts)}
+        rows, cols = [], []
+        for row, token in enumerate(vocabulary):
+            for concept in self.glossary.token_concepts(token):
+                rows.append(row)
+                cols.append(index[concept])
+        return sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(vocabulary), len(index)),
         )
 
+    def _matrix(self, counts: sp.csr_matrix) -> TextMatrix:
+        """TF-IDF text vectors from raw token counts."""
+        assert self.word_idf is not None and self.concept_idf is not None, "fit first"
+        assert self.word_columns is not None and self.token_concepts is not None
+        if counts.shape[0] == 0:
+            return TextMatrix(
+                sp.csr_matrix((0, len(self.word_columns)), dtype=np.float32),
+                np.zeros((0, self.token_concepts.shape[1]), dtype=np.float32),
+            )
+        words = normalize(self.word_idf.transform(counts[:, self.word_columns]))
+        words = (words * np.float32(np.sqrt(self.word_share))).astype(np.float32).tocsr()
+        concepts = normalize(self.concept_idf.transform(counts @ self.token_concepts)).toarray()
+        concepts *= np.float32(np.sqrt(1 - self.word_share))
+        return TextMatrix(words, concepts.astype(np.float32))
+
+    def _counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        assert self.counter is not None, "fit first"
+        return self.counter.transform(list(texts)).tocsr()
+
+    def text_vectors(self, texts: Sequence[str]) -> TextMatrix:
+        """Vectors of texts in the fitted space (words unseen at fit time are left out)."""
+        return self._matrix(self._counts(texts))
+
     def side(self, firms: Sequence[FirmProfile]) -> SideMatrices:
+        """Vectors of a few firms in the fitted space (for one new or edited firm)."""
+        offers = self._counts([f.offers for f in firms])
+        seeks = self._counts([f.seeks for f in firms])
+        about = self._counts([f.description for f in firms])
+        return self._side(
+            firms, self._matrix(offers), self._matrix(seeks), self._matrix(offers + seeks + about)
+        )
+
+    @staticmethod
+    def _side(
+        firms: Sequence[FirmProfile], offer: TextMatrix, seek: TextMatrix, profile: TextMatrix
+    ) -> SideMatrices:
         return SideMatrices(
-            offer=self.text_vectors([f.offers for f in firms]),
-            seek=self.text_vectors([f.seeks for f in firms]),
-            profile=self.text_vectors([_full_text(f) for f in firms]),
+            offer=offer,
+            seek=seek,
+            profile=profile,
             sector=sector_vectors(firms),
             offer_types=_type_vectors([f.offer_types for f in firms]),
             seek_types=_type_vectors([f.seek_types for f in firms]),
         )
-
-
-def _full_text(firm: FirmProfile) -> str:
-    return f"{firm.offers}\n{firm.seeks}\n{firm.description}"
 
 
 _SECTOR_INDEX = {code: i for i, code in enumerate(SECTORS)}

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "glossary.tsv"
-TOKEN = re.compile(r"[^\W_]+(?:[&-][^\W_]+)*", re.UNICODE)
+TOKEN = re.compile(r"\w+(?:[&-]\w+)*")
 MIN_PREFIX = 4
 MAX_PREFIX = 16
 
@@ -30,6 +30,10 @@ class Glossary:
                 table = self.prefix if len(word) >= MIN_PREFIX else self.exact
                 table.setdefault(word[:MAX_PREFIX], set()).add(concept)
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict:
+        # The token cache is rebuilt on use; it need not travel with a saved engine.
+        return {**self.__dict__, "_cache": {}}
 
     @classmethod
     def load(cls, path: Path = DATA) -> Glossary:
@@ -59,8 +63,11 @@ class Glossary:
 
     def concepts_of(self, text: str) -> list[str]:
         """Every concept named in the text, once per mention (so frequency counts)."""
+        return self.concepts_of_tokens(tokens(text))
+
+    def concepts_of_tokens(self, words: Iterable[str]) -> list[str]:
         out: list[str] = []
-        for token in tokens(text):
+        for token in words:
             out.extend(self.token_concepts(token))
         return out
 

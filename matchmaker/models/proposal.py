@@ -11,6 +11,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -36,12 +37,14 @@ class Proposal(Base):
     __table_args__ = (
         UniqueConstraint("pk_firm_id", "by_firm_id", name="uq_proposals_pair"),
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
+        # The review queue: one status, best score first.
+        Index("ix_proposals_status_score", "status", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pk_firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id", ondelete="CASCADE"))
     by_firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id", ondelete="CASCADE"), index=True)
-    score: Mapped[float] = mapped_column(Float, index=True)
+    score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[str]] = mapped_column(JSON)
     # The engine's separate signals, kept so staff decisions can train the weights.
     signals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -55,7 +58,6 @@ class Proposal(Base):
             values_callable=lambda e: [m.value for m in e],
         ),
         default=ProposalStatus.PROPOSED,
-        index=True,
     )
     note: Mapped[str | None] = mapped_column(Text)
     reject_reason: Mapped[str | None] = mapped_column(Text)

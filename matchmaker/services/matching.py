@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 import time
@@ -11,14 +12,32 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    Table,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from matchmaker.matching import SIGNALS, DefaultWeights, FirmProfile, MatchEngine
 from matchmaker.matching.explain import explain
 from matchmaker.matching.learning import LearningReport, fit_weights
 from matchmaker.matching.model import PairSet, Scorer
-from matchmaker.models import Direction, Firm, FirmCooperationType, FirmSector, Proposal
+from matchmaker.models import (
+    Direction,
+    Firm,
+    FirmCooperationType,
+    FirmSector,
+    Proposal,
+    utcnow,
+)
 from matchmaker.models import ProposalStatus as Status
 
 log = logging.getLogger(__name__)
@@ -109,7 +128,7 @@ def recompute(
     tick("read firms", 10)
     engine = MatchEngine(scorer=scorer).fit(list(profiles.values()))
     tick("vectorised profiles", 35)
-    pairs = engine.propose(top_k)
+    pairs = engine.propose(top_k, progress=lambda done: tick("scoring pairs", 35 + int(25 * done)))
     tick("scored pairs", 60)
     id_of = {p.ref: firm_id for firm_id, p in profiles.items()}
     pk_ids = np.array([id_of[f.ref] for f in engine.pk_firms], dtype=np.int64)
@@ -137,7 +156,7 @@ def recompute(
             np.array([pk_pos[a] for a, _ in extra], dtype=np.int64),
             np.array([by_pos[b] for _, b in extra], dtype=np.int64),
         )
-        pairs = _concat(pairs, rescored)
+        pairs = PairSet.concat([pairs, rescored])
     reasons = explain(engine, pairs)
     tick("explained", 80)
     _write(session, pairs, reasons, pk_ids, by_ids, existing, report)
@@ -161,23 +180,8 @@ def _ticker(progress: Progress | None) -> Progress:
     return tick
 
 
-def _concat(a: PairSet, b: PairSet) -> PairSet:
-    return PairSet(
-        pk=np.r_[a.pk, b.pk],
-        by=np.r_[a.by, b.by],
-        signals=np.vstack([a.signals, b.signals]),
-        score=np.r_[a.score, b.score],
-    )
-
-
-def _values(pairs: PairSet, reasons: list[list[str]], p: int) -> dict[str, Any]:
-    return {
-        "score": round(float(pairs.score[p]), 6),
-        "reasons": reasons[p],
-        "signals": {
-            name: round(float(v), 6) for name, v in zip(SIGNALS, pairs.signals[p], strict=True)
-        },
-    }
+_SIGNALS_JSON = "{" + ", ".join(f'"{name}": %.6g' for name in SIGNALS) + "}"
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _write(
@@ -191,18 +195,22 @@ def _write(
     *,
     only_firm: int | None = None,
 ) -> None:
-    inserts, updates, seen = [], [], set()
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    seen = set()
+    scores = np.round(pairs.score, 6).tolist()
+    signals = pairs.signals.astype(np.float64).tolist()
     for p, (a, b) in enumerate(
         zip(pk_ids[pairs.pk].tolist(), by_ids[pairs.by].tolist(), strict=True)
     ):
         seen.add((a, b))
-        values = _values(pairs, reasons, p)
+        values = (scores[p], _encode_json(reasons[p]), _SIGNALS_JSON % tuple(signals[p]))
         if (a, b) in existing:
             proposal_id, status = existing[(a, b)]
-            updates.append({"id": proposal_id, **values})
+            updates.append((proposal_id, *values))
             report.kept_decided += status != Status.PROPOSED
         else:
-            inserts.append({"pk_firm_id": a, "by_firm_id": b, "status": Status.PROPOSED, **values})
+            inserts.append((a, b, *values))
     stale = [
         proposal_id
         for pair, (proposal_id, status) in existing.items()
@@ -212,11 +220,72 @@ def _write(
     ]
     for start in range(0, len(stale), 500):
         session.execute(delete(Proposal).where(Proposal.id.in_(stale[start : start + 500])))
-    for start in range(0, len(updates), 5000):
-        session.execute(update(Proposal), updates[start : start + 5000])
-    for start in range(0, len(inserts), 5000):
-        session.execute(insert(Proposal), inserts[start : start + 5000])
+    _update_in_bulk(session, updates)
+    _insert_in_bulk(session, inserts)
     report.created, report.updated, report.removed = len(inserts), len(updates), len(stale)
+
+
+def _driver_sql(session: Session, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """executemany straight through the driver: no per-row work in SQLAlchemy."""
+    if not rows:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    # Table and column names are constants of this module; values go as parameters.
+    placeholders = ", ".join([mark] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+    for start in range(0, len(rows), 20_000):
+        connection.exec_driver_sql(sql, rows[start : start + 20_000])
+
+
+def _insert_in_bulk(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    now = utcnow()
+    # SQLite keeps timestamps as text in SQLAlchemy's format; PostgreSQL takes the datetime.
+    stamp: Any = now
+    if session.connection().dialect.name == "sqlite":
+        stamp = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    columns = [
+        "pk_firm_id",
+        "by_firm_id",
+        "score",
+        "reasons",
+        "signals",
+        "status",
+        "version",
+        "created_at",
+    ]
+    _driver_sql(session, "proposals", columns, [(*row, "proposed", 1, stamp) for row in rows])
+
+
+# New scores of existing proposals are staged in a temporary table and applied with one
+# UPDATE ... FROM.
+_STAGE = Table(
+    "proposal_stage",
+    MetaData(),
+    Column("proposal_id", Integer, primary_key=True),
+    Column("score", Float),
+    Column("reasons", JSON),
+    Column("signals", JSON),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _update_in_bulk(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    connection = session.connection()
+    _STAGE.drop(connection, checkfirst=True)
+    _STAGE.create(connection)
+    _driver_sql(session, "proposal_stage", ["proposal_id", "score", "reasons", "signals"], rows)
+    table = Proposal.__table__
+    connection.execute(
+        update(table)
+        .where(table.c.id == _STAGE.c.proposal_id)
+        .values(score=_STAGE.c.score, reasons=_STAGE.c.reasons, signals=_STAGE.c.signals)
+    )
+    _STAGE.drop(connection)
 
 
 def save_snapshot(engine: MatchEngine, state_dir: str | Path) -> None:
@@ -270,8 +339,7 @@ def refresh_firms(
         pk_ids = np.array([ids_by_ref.get(f.ref, -1) for f in engine.pk_firms], dtype=np.int64)
         by_ids = np.array([ids_by_ref.get(f.ref, -1) for f in engine.by_firms], dtype=np.int64)
         # Firms of the snapshot that no longer exist are left out.
-        valid = (pk_ids[pairs.pk] > 0) & (by_ids[pairs.by] > 0)
-        pairs = PairSet(pairs.pk[valid], pairs.by[valid], pairs.signals[valid], pairs.score[valid])
+        pairs = pairs.subset((pk_ids[pairs.pk] > 0) & (by_ids[pairs.by] > 0))
         column = Proposal.pk_firm_id if profile.country == "PK" else Proposal.by_firm_id
         existing = {
             (row.pk_firm_id, row.by_firm_id): (row.id, row.status)

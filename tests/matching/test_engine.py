@@ -271,3 +271,23 @@ def test_engine_beats_the_tfidf_baseline_on_the_development_set():
     baseline = evaluate(firms, pairs, baseline_scores)["both sides"]
     assert engine.mrr > baseline.mrr + 0.1
     assert engine.hits(3) > baseline.hits(3)
+
+
+@pytest.mark.skipif(not (DATA / "dev_firms.jsonl").exists(), reason="shared development set not present")
+@pytest.mark.parametrize("block_cells", [40, 400, 10**7])
+def test_blockwise_proposals_equal_the_brute_force_top_k(monkeypatch, block_cells):
+    from matchmaker.matching import model
+
+    monkeypatch.setattr(model, "BLOCK_CELLS", block_cells)
+    engine = MatchEngine().fit(load_firms(str(DATA / "dev_firms.jsonl")))
+    k = 3
+    pairs = engine.propose(top_k=k)
+    got = set(zip(pairs.pk.tolist(), pairs.by.tolist(), strict=True))
+    expected = set()
+    for country, firms in (("PK", engine.pk_firms), ("BY", engine.by_firms)):
+        for index in range(len(firms)):
+            ranked = engine.rank_for(index, country)
+            partner = ranked.by if country == "PK" else ranked.pk
+            order = np.lexsort((partner, -ranked.score))[:k]
+            expected |= set(zip(ranked.pk[order].tolist(), ranked.by[order].tolist(), strict=True))
+    assert got == expected

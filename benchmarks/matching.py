@@ -1,0 +1,258 @@
+"""Time `match run` end to end against a plain chunked sparse TF-IDF top-K reference.
+
+    .venv/bin/python benchmarks/matching.py --firms 10000 [--top 10] [--database-url URL]
+
+Generates N synthetic firms per country into a fresh database, then runs, each in its own
+process so that peak memory (max RSS) is measured per step:
+  1. the reference: TfidfVectorizer over the same profile texts, then PK x BY cosine products in
+     chunks of rows with argpartition top-K (one direction only);
+  2. `flask --app matchmaker match run --top K`, end to end (reads, engine, reasons, writes);
+  3. refreshing one edited firm's proposals (cold: loading the kept engine; then warm).
+Prints wall time, the ratio to the reference, and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECTOR_WORDS = {
+    "tractors": "tractor tractors hp diesel ckd kits assembly dealers farm wheeled 4wd",
+    "agri-machinery": "harvester combine plough seeder sprayer tillage implements baler",
+    "electric-buses": "electric bus buses battery charging brt metrobus depot pantograph",
+    "auto-parts": "gearbox axle transmission hydraulic parts components forging casting",
+    "transformers": "transformer kva mva substation windings core tank switchgear grid",
+    "mining-coal": "coal lignite mine underground open-pit dump trucks loaders shearer",
+    "mining-precious": "gold silver heap leaching exploration ore plant carbon",
+    "iron-ore": "iron ore magnetite beneficiation crusher grinding pellets",
+    "construction-machinery": "excavator bulldozer crusher road machinery loader",
+    "concrete": "concrete cement precast panels slabs batching plant housing",
+    "textiles": "yarn fabric denim towels bed sheets knitting weaving garments cotton",
+    "rice": "rice basmati paddy milling export long-grain sortex",
+    "citrus": "kinnow mandarin citrus fruit packing cold storage reefers",
+    "food-processing": "juice concentrate snacks packaging processing line bottling",
+    "leather": "leather jackets gloves tannery hides garments",
+    "footwear": "shoes boots footwear uppers soles sandals",
+    "medical-instruments": "surgical instruments dental hospital sterile forceps scissors",
+    "agri-research": "seed varieties breeding potato wheat trials laboratory",
+    "logistics": "freight rail terminal containers customs forwarding warehouse trucking",
+}
+RUSSIAN = "производим тракторы поставка сервис обучение завод оборудование лицензия сборка"
+GENERIC = (
+    "we our partner quality certified plant capacity year tonnes units network training "
+    "service licence joint venture investment engineers export import distribution market "
+    "customers supply long-term contract technology equipment production local"
+).split()
+TYPES = [
+    "assembly",
+    "manufacturing",
+    "licensing",
+    "distribution",
+    "export",
+    "investment",
+    "research",
+    "services",
+]
+
+
+def text(rng: random.Random, sectors: list[str], words: int, russian: bool) -> str:
+    pool = " ".join(SECTOR_WORDS[s] for s in sectors).split()
+    if russian:
+        pool += RUSSIAN.split()
+    out = [rng.choice(pool) if rng.random() < 0.55 else rng.choice(GENERIC) for _ in range(words)]
+    return " ".join(out).capitalize() + "."
+
+
+def generate(database_url: str, per_country: int, seed: int = 7) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    from flask_migrate import upgrade
+    from sqlalchemy import insert
+
+    from matchmaker import create_app
+    from matchmaker.extensions import db
+    from matchmaker.models import Firm, FirmCooperationType, FirmSector
+
+    app = create_app({"SECRET_KEY": "benchmark"})
+    rng = random.Random(seed)
+    sectors = list(SECTOR_WORDS)
+    with app.app_context():
+        upgrade()
+        firms, links, types = [], [], []
+        firm_id = 0
+        for country in ("PK", "BY"):
+            for n in range(per_country):
+                firm_id += 1
+                chosen = rng.sample(sectors, rng.choice([1, 1, 2]))
+                russian = country == "BY" and rng.random() < 0.1
+                firms.append(
+                    {
+                        "id": firm_id,
+                        "ref": f"{country}-{n:06d}",
+                        "name": f"Firm {country} {n}",
+                        "country": country,
+                        "offers": text(rng, chosen, rng.randint(40, 110), russian),
+                        "seeks": text(rng, chosen, rng.randint(30, 80), russian),
+                        "description": text(rng, chosen, 15, russian),
+                    }
+                )
+                links += [
+                    {"firm_id": firm_id, "sector_code": s, "position": i}
+                    for i, s in enumerate(chosen)
+                ]
+                for direction in ("offer", "seek"):
+                    types += [
+                        {"firm_id": firm_id, "type_code": t, "direction": direction, "position": i}
+                        for i, t in enumerate(rng.sample(TYPES, 2))
+                    ]
+        for table, rows in ((Firm, firms), (FirmSector, links), (FirmCooperationType, types)):
+            for start in range(0, len(rows), 5000):
+                db.session.execute(insert(table), rows[start : start + 5000])
+        db.session.commit()
+
+
+def reference(database_url: str, top_k: int) -> None:
+    """Plain chunked sparse TF-IDF top-K (run in a child process)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sqlalchemy import create_engine, text as sql
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sql("SELECT country, offers, seeks, description FROM firms ORDER BY ref")
+        ).all()
+    started = time.perf_counter()
+    docs = [f"{o}\n{s}\n{d or ''}" for _, o, s, d in rows]
+    is_pk = np.array([c == "PK" for c, *_ in rows])
+    vectors = TfidfVectorizer(sublinear_tf=True).fit_transform(docs)
+    pk, by = vectors[is_pk], vectors[~is_pk]
+    by_t = by.T.tocsr()
+    best = []
+    for start in range(0, pk.shape[0], 2000):
+        block = (pk[start : start + 2000] @ by_t).toarray()
+        best.append(np.argpartition(-block, top_k, axis=1)[:, :top_k])
+    elapsed = time.perf_counter() - started
+    print(f"{elapsed:.3f}")
+    print(f"PEAK {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+
+
+def refresh(database_url: str, state_dir: str) -> None:
+    """Edit one firm and refresh its proposals twice (child process)."""
+    os.environ["DATABASE_URL"] = database_url
+    from sqlalchemy import select
+
+    from matchmaker import create_app
+    from matchmaker.extensions import db
+    from matchmaker.models import Firm
+    from matchmaker.services.matching import refresh_firms
+
+    app = create_app({"SECRET_KEY": "benchmark", "STATE_DIR": state_dir})
+    with app.app_context():
+        timings = []
+        for n, ref in enumerate(("PK-000001", "BY-000002")):
+            firm = db.session.scalar(select(Firm).where(Firm.ref == ref))
+            firm.offers = (
+                "Tractor CKD kits, licence and training for assembly. " + firm.offers[:200]
+            )
+            db.session.commit()
+            started = time.perf_counter()
+            report = refresh_firms(db.session, [firm.id], state_dir)
+            timings.append(time.perf_counter() - started)
+            assert report.firms == 1, "refresh fell back to a full run"
+        print(f"{timings[0]:.3f} {timings[1]:.3f}")
+
+
+def match_run(top_k: int) -> None:
+    """`flask --app matchmaker match run` in this process, then its own peak RSS (child)."""
+    from flask.cli import main as flask_main
+
+    sys.argv = ["flask", "--app", "matchmaker", "match", "run", "--top", str(top_k)]
+    try:
+        flask_main()
+    except SystemExit as exit_:
+        if exit_.code:
+            raise
+    finally:
+        print(f"PEAK {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+
+
+def child(args: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float]:
+    """Run a step in a child; its output, wall time and its own peak RSS in MiB."""
+    started = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, env=env, check=False, cwd=ROOT)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"step failed: {' '.join(args)}\n{done.stdout}\n{done.stderr}")
+    lines = done.stdout.strip().splitlines()
+    peak = [int(line.split()[1]) for line in lines if line.startswith("PEAK ")]
+    output = "\n".join(line for line in lines if not line.startswith("PEAK "))
+    return output, wall, (peak[-1] / 1024 if peak else float("nan"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--firms", type=int, default=2000, help="firms per country")
+    parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp folder")
+    parser.add_argument(
+        "--step", choices=["generate", "reference", "refresh", "run"], help=argparse.SUPPRESS
+    )
+    parser.add_argument("--state-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step == "generate":
+        generate(args.database_url, args.firms)
+        return 0
+    if args.step == "reference":
+        reference(args.database_url, args.top)
+        return 0
+    if args.step == "run":
+        match_run(args.top)
+        return 0
+    if args.step == "refresh":
+        refresh(args.database_url, args.state_dir)
+        return 0
+
+    work = Path(tempfile.mkdtemp(prefix="mm-bench-"))
+    url = args.database_url or f"sqlite:///{work / 'bench.db'}"
+    me = [sys.executable, str(Path(__file__).resolve())]
+    common = ["--database-url", url, "--firms", str(args.firms), "--top", str(args.top)]
+    print(f"{args.firms} firms per country, top {args.top}, database {url.split(':')[0]}")
+    _, wall, _ = child([*me, "--step", "generate", *common])
+    print(f"generated in {wall:.1f}s")
+    ref_out, ref_wall, ref_peak = child([*me, "--step", "reference", *common])
+    ref_time = float(ref_out)
+    print(
+        f"reference (TF-IDF + chunked sparse top-K): {ref_time:.2f}s compute, "
+        f"{ref_wall:.2f}s with start-up and reading, peak RSS {ref_peak:.0f} MiB"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark"}
+    state = str(work / "state")
+    env_state = {**env, "MATCHMAKER_STATE_DIR": state}
+    run_out, run_wall, run_peak = child([*me, "--step", "run", *common], env_state)
+    print(
+        f"match run end to end: {run_wall:.2f}s wall (process start-up included), "
+        f"peak RSS {run_peak:.0f} MiB"
+    )
+    print(f"  {run_out.splitlines()[-1]}")
+    print(
+        f"ratio match run / reference: {run_wall / ref_wall:.2f} (both with start-up and reading), "
+        f"{run_wall / ref_time:.2f} against the reference's compute alone"
+    )
+    refresh_out, _, _ = child([*me, "--step", "refresh", *common, "--state-dir", state])
+    cold, warm = (float(x) for x in refresh_out.split())
+    print(f"refresh one edited firm: {cold:.3f}s first (loads the kept engine), {warm:.3f}s next")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
