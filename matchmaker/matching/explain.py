@@ -146,11 +146,26 @@ def _rows_ok(rows: np.ndarray, sims: np.ndarray):
     return zip(rows.tolist(), (sims >= MIN_QUOTE_FIT).tolist(), strict=True)
 
 
+CONCEPT_WORDS = {
+    "agrimachine": "farm machinery",
+    "agronomy": "crops and seed",
+    "coldchain": "cold chain",
+    "electrosurgery": "electrosurgery",
+    "haulmachine": "mining and earth-moving machines",
+    "hometextile": "home textiles",
+    "ironore": "iron ore",
+    "jointventure": "joint venture and investment",
+    "licence": "licensing",
+    "manufacture": "manufacturing",
+    "precious": "gold and silver",
+}
+
+
 def _common_concepts(engine: MatchEngine, pairs: PairSet) -> list[str]:
     """ "Common ground: ..." naming the glossary concepts both firms use, per pair ("" if none).
     Concept sets are bit masks, so a pair costs one AND and a cached lookup."""
     assert engine.pk is not None and engine.by is not None
-    names = engine.space.concept_names()
+    names = [CONCEPT_WORDS.get(c, c) for c in engine.space.concept_names()]
     pk_bits = _bits((engine.pk.offer.concepts > 0) | (engine.pk.seek.concepts > 0))
     by_bits = _bits((engine.by.offer.concepts > 0) | (engine.by.seek.concepts > 0))
     shared = pk_bits[pairs.pk] & by_bits[pairs.by]

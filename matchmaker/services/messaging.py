@@ -169,6 +169,7 @@ def messages_of(session: Session, thread: Thread, limit: int = 200) -> list[Mess
     rows = session.scalars(
         thread.messages.select()
         .options(selectinload(Message.sender_firm))
+        .order_by(None)
         .order_by(Message.id.desc())
         .limit(limit)
     ).all()

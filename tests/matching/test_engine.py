@@ -273,7 +273,9 @@ def test_engine_beats_the_tfidf_baseline_on_the_development_set():
     assert engine.hits(3) > baseline.hits(3)
 
 
-@pytest.mark.skipif(not (DATA / "dev_firms.jsonl").exists(), reason="shared development set not present")
+@pytest.mark.skipif(
+    not (DATA / "dev_firms.jsonl").exists(), reason="shared development set not present"
+)
 @pytest.mark.parametrize("block_cells", [40, 400, 10**7])
 def test_blockwise_proposals_equal_the_brute_force_top_k(monkeypatch, block_cells):
     from matchmaker.matching import model

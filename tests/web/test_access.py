@@ -61,3 +61,18 @@ def test_role_page_matrix(client, auth, world, make_user, db_session, role_index
         assert response.status_code == EXPECTED[page][role_index], (role, path)
         if response.status_code == 302 and role == "anonymous":
             assert response.headers["Location"].startswith("/auth/login?next=")
+
+
+def test_unexpected_errors_get_a_500_page_in_the_site_layout(client, auth, world, monkeypatch):
+    from matchmaker.services import firms
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(firms, "directory_select", broken)
+    auth.login("pk@example.com")
+    response = client.get("/firms")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Something went wrong" in html and "simulated failure" not in html
+    assert "Sign out" in html  # the normal layout, with navigation

@@ -49,10 +49,13 @@ def test_the_two_firms_exchange_messages_with_unread_counts(client, auth, world,
     assert 'class="badge"' in client.get("/firms").get_data(as_text=True)
     html = client.get(f"/messages/{tid}").get_data(as_text=True)
     assert "Salaam from Lahore — привет!" in html
+    post(client, tid, "A second message")
+    html = client.get(f"/messages/{tid}").get_data(as_text=True)
+    assert html.index("Salaam from Lahore") < html.index("A second message")  # oldest first
     assert "1 unread" not in client.get("/messages").get_data(as_text=True)
     assert post(client, tid, "Welcome!").status_code == 302
     bodies = db_session.scalars(select(Message.body).order_by(Message.id)).all()
-    assert bodies == ["Salaam from Lahore — привет!", "Welcome!"]
+    assert bodies == ["Salaam from Lahore — привет!", "A second message", "Welcome!"]
     mails = "".join(f.read_text() for f in Path(app.config["MAIL_FILE_PATH"]).glob("*.log"))
     assert "New message from Indus Assemblers" in mails
 
