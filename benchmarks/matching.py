@@ -124,7 +124,8 @@ def reference(database_url: str, top_k: int) -> None:
     """Plain chunked sparse TF-IDF top-K (run in a child process)."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sqlalchemy import create_engine, text as sql
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
@@ -159,7 +160,7 @@ def refresh(database_url: str, state_dir: str) -> None:
     app = create_app({"SECRET_KEY": "benchmark", "STATE_DIR": state_dir})
     with app.app_context():
         timings = []
-        for n, ref in enumerate(("PK-000001", "BY-000002")):
+        for ref in ("PK-000001", "BY-000002"):
             firm = db.session.scalar(select(Firm).where(Firm.ref == ref))
             firm.offers = (
                 "Tractor CKD kits, licence and training for assembly. " + firm.offers[:200]
@@ -189,7 +190,8 @@ def match_run(top_k: int) -> None:
 def child(args: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float]:
     """Run a step in a child; its output, wall time and its own peak RSS in MiB."""
     started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, env=env, check=False, cwd=ROOT)
+    # Our own interpreter and script, with arguments built here.
+    done = subprocess.run(args, capture_output=True, text=True, env=env, check=False, cwd=ROOT)  # noqa: S603
     wall = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"step failed: {' '.join(args)}\n{done.stdout}\n{done.stderr}")
