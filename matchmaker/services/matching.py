@@ -308,8 +308,14 @@ def load_snapshot(state_dir: str | Path) -> MatchEngine | None:
     if cached and cached[0] == mtime:
         return cached[1]
     # Written only by this application into its own instance folder.
-    with open(path, "rb") as stream:
-        engine = pickle.load(stream)  # noqa: S301
+    try:
+        with open(path, "rb") as stream:
+            engine = pickle.load(stream)  # noqa: S301
+        if not isinstance(engine, MatchEngine):
+            raise TypeError(type(engine).__name__)
+    except Exception:  # an unreadable or outdated snapshot: wait for the next full run
+        log.warning("ignoring the unreadable matching snapshot %s", path, exc_info=True)
+        return None
     _engine_cache[str(path)] = (mtime, engine)
     return engine
 

@@ -167,8 +167,24 @@ def test_an_edited_firm_is_refreshed_without_a_full_recompute(app, make_firm, db
         assert not errors
         apply_record(firm, record)
         db.session.commit()
+        matching._engine_cache.clear()  # as in a fresh process: load the kept engine from disk
         report = matching.refresh_firms(db.session, [firm.id], app.config["STATE_DIR"], top_k=1)
     assert report.firms == 1
     db_session.expire_all()
     assert pair(db_session, firms["PK-1"], firms["BY-3"]) is not None
     assert pair(db_session, firms["PK-3"], firms["BY-3"]) is None
+
+
+def test_an_unreadable_snapshot_falls_back_to_a_full_run(app, make_firm, db_session, runner):
+    firms = seed(make_firm)
+    runner.invoke(args=["match", "run", "--top", "1"])
+    from pathlib import Path
+
+    from matchmaker.extensions import db
+
+    state = Path(app.config["STATE_DIR"])
+    (state / matching.SNAPSHOT).write_bytes(b"not a pickle")
+    matching._engine_cache.clear()
+    with app.app_context():
+        report = matching.refresh_firms(db.session, [firms["PK-1"].id], state, top_k=1)
+    assert report.firms == 6  # small registry: recomputed whole
