@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
@@ -159,6 +159,7 @@ def review_export(output: str | None) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Load demo firms, users, proposals and messages into an empty database."""
     from flask import current_app

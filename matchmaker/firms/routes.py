@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -15,6 +17,7 @@ from matchmaker.services.matching import refresh_firms
 from matchmaker.services.messaging import introduced
 
 bp = Blueprint("firms", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.route("/firm/edit", methods=["GET", "POST"])
@@ -34,13 +37,22 @@ def edit():
                 target = getattr(form, field, None)
                 (target.errors if target is not None else form.form_errors).append(message)
         else:
-            refresh_firms(db.session, [firm.id], current_app.config["STATE_DIR"])
+            _refresh_proposals(firm.id)
             flash("Your firm profile is saved.", "success")
             return redirect(url_for("firms.show", firm_id=firm.id))
     if form.errors or form.form_errors:
         flash("Please correct the marked fields; nothing was saved.", "error")
         return render_template("firms/edit.html", form=form, firm=firm), 400
     return render_template("firms/edit.html", form=form, firm=firm)
+
+
+def _refresh_proposals(firm_id: int) -> None:
+    """Matching follows a saved profile; a failure there must not undo the save."""
+    try:
+        refresh_firms(db.session, [firm_id], current_app.config["STATE_DIR"])
+    except Exception:
+        db.session.rollback()
+        log.exception("could not refresh the proposals of firm %s", firm_id)
 
 
 @bp.get("/firms")
