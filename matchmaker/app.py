@@ -9,10 +9,20 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from matchmaker import config as config_module
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route stops at the largest id the database holds (int4), so a
+    path like /firms/99999999999999999999 is a plain 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = DatabaseId
     app.config.from_object(config_module.Config)
     app.config.from_pyfile("config.py", silent=True)
     config_module.apply_environment(app.config)
@@ -99,6 +110,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(firms_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(messages_bp)
+
+    from matchmaker.api import init_api
+    from matchmaker.api.docs import bp as api_docs_bp
+
+    init_api(app)
+    app.register_blueprint(api_docs_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

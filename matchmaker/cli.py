@@ -45,6 +45,23 @@ def users_create(email: str, role: str, password: str | None) -> None:
     click.echo(f"created {user.role.value} user {user.email}")
 
 
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="command line", help="A label to recognise the token by.")
+def users_token(email: str, name: str) -> None:
+    """Create a personal API token and print it alone on stdout."""
+    from matchmaker.services import accounts, tokens
+
+    user = accounts.find_user(db.session, email)
+    if user is None:
+        fail(f"email: no user {email}")
+    try:
+        _, plain = tokens.create_token(db.session, user, name)
+    except ValidationFailed as exc:
+        fail([f"{field}: {reason}" for field, reason in exc.errors.items()])
+    click.echo(plain)
+
+
 @firms_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check the file; write nothing.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import jsonify, render_template, request
+from flask import Response, jsonify, make_response, render_template, request
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -61,10 +61,36 @@ def wants_json() -> bool:
     )
 
 
-def _render(status: int, message: str, code: str):
+def _render(status: int, message: str, code: str) -> Response:
     if wants_json():
-        return jsonify({"error": {"code": code, "message": message}}), status
-    return render_template("errors/error.html", status=status, message=message), status
+        response = jsonify({"error": {"code": code, "message": message}})
+    else:
+        response = make_response(
+            render_template("errors/error.html", status=status, message=message)
+        )
+    response.status_code = status
+    return response
+
+
+def _validation_message(error: Exception) -> str | None:
+    """webargs puts field errors in `data["messages"]`: name every field and its problem."""
+    data = getattr(error, "data", None)
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(messages, dict):
+        return None
+    parts: list[str] = []
+
+    def walk(prefix: str, value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            parts.append(f"{prefix}: {' '.join(value)}")
+        else:
+            parts.append(f"{prefix}: {value}")
+
+    walk("", messages)
+    return "Invalid input. " + "; ".join(parts)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -72,12 +98,19 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
-        return _render(error.status, error.message, error.code)
+        response = _render(error.status, error.message, error.code)
+        if error.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
-        return _render(error.code or 500, error.description or error.name, code)
+        message = _validation_message(error) or error.description or error.name
+        response = _render(error.code or 500, message, code)
+        if error.code == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -206,3 +206,7 @@ def make_user(db_session):
         return user
 
     return make
+
+
+# The `world` fixture (two partner firms, an outsider, staff and two proposals) for every area.
+from tests.fixtures_world import World, proposal, world  # noqa: E402, F401

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from matchmaker.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -33,3 +33,11 @@ class LogoutForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     notify_email = BooleanField("E-mail me when EDB approves an introduction or a partner writes")
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        validators=[DataRequired(), Length(max=100)],
+        description="What the token is for, e.g. 'ERP export'.",
+    )

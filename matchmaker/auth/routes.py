@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchmaker.auth.forms import AccountForm, LoginForm, RegisterForm
+from matchmaker.auth.forms import AccountForm, LoginForm, RegisterForm, TokenForm
 from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.security import is_safe_next
-from matchmaker.services import accounts
+from matchmaker.services import accounts, tokens
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -83,14 +83,51 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _account_page(new_token: str | None = None, token_form: TokenForm | None = None, status=200):
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/account.html",
+        form=AccountForm(obj=user),
+        token_form=token_form or TokenForm(formdata=None),
+        tokens=tokens.list_tokens(db.session, user),
+        new_token=new_token,
+        user=user,
+    ), status
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
     user = current_user._get_current_object()
-    form = AccountForm(obj=user)
-    if form.validate_on_submit():
+    form = AccountForm()
+    if request.method == "POST" and form.validate_on_submit():
         user.notify_email = bool(form.notify_email.data)
         db.session.commit()
         flash("Your settings are saved.", "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, user=user)
+    return _account_page()
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _account_page(token_form=form, status=400)
+    try:
+        _, plain = tokens.create_token(
+            db.session, current_user._get_current_object(), form.name.data
+        )
+    except ValidationFailed as exc:
+        form.name.errors = list(exc.errors.values())
+        return _account_page(token_form=form, status=400)
+    # Shown in this response only: never flashed (the session cookie would carry it).
+    return _account_page(new_token=plain)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    tokens.revoke_token(db.session, current_user._get_current_object(), token_id)
+    flash("The token is revoked; programs using it can no longer sign in.", "success")
+    return redirect(url_for("auth.account"))

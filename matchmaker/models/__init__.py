@@ -13,9 +13,11 @@ from matchmaker.models.firm import (
 )
 from matchmaker.models.message import Message, Thread, ThreadRead
 from matchmaker.models.proposal import Proposal, ProposalStatus
+from matchmaker.models.token import ApiToken
 from matchmaker.models.user import Role, User
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "Base",
     "CooperationType",

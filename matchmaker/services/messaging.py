@@ -24,23 +24,24 @@ def _own_firm_id(user: User) -> int:
     return user.firm_id
 
 
-def introductions(session: Session, user: User) -> list[Proposal]:
-    """The firm's approved proposals, best first, with both firms and the thread loaded."""
-    firm_id = _own_firm_id(user)
-    return list(
-        session.scalars(
-            select(Proposal)
-            .where(
-                Proposal.status == Status.APPROVED,
-                or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id),
-            )
-            .options(
-                joinedload(Proposal.pk_firm).selectinload(Firm.sector_links),
-                joinedload(Proposal.by_firm).selectinload(Firm.sector_links),
-            )
-            .order_by(Proposal.score.desc(), Proposal.id)
+def introductions_select(firm_id: int):
+    """The firm's approved proposals, best first, with both firms loaded."""
+    return (
+        select(Proposal)
+        .where(
+            Proposal.status == Status.APPROVED,
+            or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id),
         )
+        .options(
+            joinedload(Proposal.pk_firm).selectinload(Firm.sector_links),
+            joinedload(Proposal.by_firm).selectinload(Firm.sector_links),
+        )
+        .order_by(Proposal.score.desc(), Proposal.id)
     )
+
+
+def introductions(session: Session, user: User) -> list[Proposal]:
+    return list(session.scalars(introductions_select(_own_firm_id(user))))
 
 
 def introduced(session: Session, firm_a: int | None, firm_b: int) -> bool:
@@ -162,6 +163,16 @@ def get_thread(session: Session, user: User, thread_id: int) -> Thread:
     ):
         raise NotFound("No such conversation.")
     return thread
+
+
+def messages_select(thread: Thread):
+    """A thread's messages, oldest first."""
+    return (
+        select(Message)
+        .where(Message.thread_id == thread.id)
+        .options(selectinload(Message.sender_firm))
+        .order_by(Message.id)
+    )
 
 
 def messages_of(session: Session, thread: Thread, limit: int = 200) -> list[Message]:

@@ -118,7 +118,7 @@ def test_firms_mark_interest_or_decline(client, auth, world, db_session):
         ).status_code
         == 400
     )
-    from tests.web.conftest import proposal
+    from tests.fixtures_world import proposal
 
     assert proposal(db_session, world.proposal_id).pk_response == "interested"
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from matchmaker.models import AuditEntry, Thread
 from tests.conftest import csrf_token
-from tests.web.conftest import proposal
+from tests.fixtures_world import proposal
 
 
 def decide(client, proposal_id, decision="approve", note="", **extra):

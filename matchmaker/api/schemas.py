@@ -1,0 +1,194 @@
+"""Marshmallow schemas of the JSON API (they also generate the OpenAPI document)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from matchmaker.services.firm_records import MAX_EMPLOYEES, MAX_LENGTH
+from matchmaker.services.messaging import MAX_BODY
+from matchmaker.services.review import MAX_NOTE, REJECT_REASONS
+
+MAX_ID = 2**31 - 1
+
+
+class StrictSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"example": "not_found"})
+    message = ma.fields.String(required=True, metadata={"example": "No such firm."})
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+class PageArgsSchema(StrictSchema):
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class PageSchema(ma.Schema):
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)
+
+
+class SectorSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    isic = ma.fields.List(ma.fields.String(), required=True, attribute="isic_codes")
+
+
+class CooperationTypeSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+
+
+class FirmBriefSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    ref = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    country = ma.fields.String(required=True, validate=validate.OneOf(["PK", "BY"]))
+
+
+def _text(field: str, required: bool = False) -> ma.fields.String:
+    limit = MAX_LENGTH[field]
+    if required:
+        return ma.fields.String(required=True, validate=validate.Length(1, limit))
+    return ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=limit))
+
+
+def _codes(required: bool = False) -> ma.fields.List:
+    item = ma.fields.String(validate=validate.Length(1, 32))
+    if required:
+        return ma.fields.List(item, required=True, validate=validate.Length(1, 30))
+    return ma.fields.List(item, load_default=list, validate=validate.Length(max=30))
+
+
+class FirmInputSchema(StrictSchema):
+    """A firm profile as a firm writes it (the `ref` is given by the site)."""
+
+    name = _text("name", required=True)
+    country = ma.fields.String(required=True, validate=validate.OneOf(["PK", "BY"]))
+    city = _text("city")
+    sectors = _codes(required=True)
+    offers = _text("offers", required=True)
+    seeks = _text("seeks", required=True)
+    offer_types = _codes()
+    seek_types = _codes()
+    description = _text("description")
+    employees = ma.fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(0, MAX_EMPLOYEES)
+    )
+    founded = ma.fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(1800, 9999)
+    )
+    website = _text("website")
+    contact_email = _text("contact_email")
+
+
+class FirmSchema(FirmBriefSchema):
+    city = ma.fields.String(allow_none=True, required=True)
+    sectors = ma.fields.List(ma.fields.String(), required=True)
+    offers = ma.fields.String(required=True)
+    seeks = ma.fields.String(required=True)
+    offer_types = ma.fields.List(ma.fields.String(), required=True)
+    seek_types = ma.fields.List(ma.fields.String(), required=True)
+    description = ma.fields.String(allow_none=True, required=True)
+    employees = ma.fields.Integer(allow_none=True, required=True)
+    founded = ma.fields.Integer(allow_none=True, required=True)
+    website = ma.fields.String(allow_none=True, required=True)
+    contact_email = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Only for the firm itself, EDB staff and introduced partners."},
+    )
+
+
+class FirmListArgsSchema(PageArgsSchema):
+    q = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    sector = ma.fields.String(load_default="", validate=validate.Length(max=32))
+    country = ma.fields.String(load_default="", validate=validate.OneOf(["", "PK", "BY"]))
+
+
+class FirmPageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(FirmSchema), required=True)
+
+
+class ProposalSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    pk_firm = ma.fields.Nested(FirmBriefSchema, required=True)
+    by_firm = ma.fields.Nested(FirmBriefSchema, required=True)
+    score = ma.fields.Float(required=True)
+    status = ma.fields.String(
+        required=True, validate=validate.OneOf(["proposed", "approved", "rejected"])
+    )
+    reasons = ma.fields.List(ma.fields.String(), required=True)
+    version = ma.fields.Integer(required=True)
+    note = ma.fields.String(
+        allow_none=True, required=True, metadata={"description": "EDB's note (staff only)."}
+    )
+    decided_at = ma.fields.DateTime(allow_none=True, required=True)
+
+
+class ProposalListArgsSchema(PageArgsSchema):
+    status = ma.fields.String(
+        load_default="", validate=validate.OneOf(["", "proposed", "approved", "rejected"])
+    )
+
+
+class ProposalPageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(ProposalSchema), required=True)
+
+
+class DecisionSchema(StrictSchema):
+    decision = ma.fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    note = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=MAX_NOTE)
+    )
+    reject_reason = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(list(REJECT_REASONS))
+    )
+    version = ma.fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(1, MAX_ID),
+        metadata={"description": "The version you decided on; a stale one answers 409."},
+    )
+
+
+class ThreadSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    proposal_id = ma.fields.Integer(required=True)
+    partner = ma.fields.Nested(FirmBriefSchema, required=True)
+    unread = ma.fields.Integer(required=True)
+    last_message_at = ma.fields.DateTime(allow_none=True, required=True)
+
+
+class MessageSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    thread_id = ma.fields.Integer(required=True)
+    sender_firm = ma.fields.Nested(FirmBriefSchema, required=True)
+    body = ma.fields.String(required=True)
+    created_at = ma.fields.DateTime(required=True)
+
+
+class MessageInputSchema(StrictSchema):
+    body = ma.fields.String(required=True, validate=validate.Length(1, MAX_BODY))
+
+
+class MessagePageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(MessageSchema), required=True)
+
+
+class AccountSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    email = ma.fields.String(required=True)
+    role = ma.fields.String(required=True, validate=validate.OneOf(["firm", "staff", "admin"]))
+    firm_id = ma.fields.Integer(allow_none=True, required=True)
+    notify_email = ma.fields.Boolean(required=True)

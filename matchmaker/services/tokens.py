@@ -1,0 +1,65 @@
+"""Personal API tokens: created, listed, revoked, and checked on each API call."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matchmaker.errors import NotFound, ValidationFailed
+from matchmaker.models import ApiToken, User, as_utc, utcnow
+
+PREFIX = "mm_"
+MAX_TOKENS = 20
+
+
+def _digest(token: str) -> str:
+    # Tokens are 256 random bits: a fast hash is enough (nothing to brute-force).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for the user; the plain token is returned once and never stored."""
+    name = (name or "").strip()[:100] or "API token"
+    if len(list_tokens(session, user)) >= MAX_TOKENS:
+        raise ValidationFailed({"name": f"At most {MAX_TOKENS} active tokens; revoke one first."})
+    plain = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), prefix=plain[:10])
+    session.add(token)
+    session.commit()
+    return token, plain
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id)
+        )
+    )
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound("No such token.")
+    token.revoked_at = utcnow()
+    session.commit()
+
+
+def user_for_token(session: Session, plain: str) -> User | None:
+    """The active user a presented token belongs to, or None."""
+    if not plain.startswith(PREFIX) or len(plain) > 100:
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    last = as_utc(token.last_used_at)
+    if last is None or (now - last).total_seconds() > 300:  # not a write on every call
+        token.last_used_at = now
+        session.commit()
+    return token.user
