@@ -5,11 +5,19 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from matchmaker.models.base import as_utc
 from matchmaker.services.firm_records import MAX_EMPLOYEES, MAX_LENGTH
 from matchmaker.services.messaging import MAX_BODY
 from matchmaker.services.review import MAX_NOTE, REJECT_REASONS
 
 MAX_ID = 2**31 - 1
+
+
+class UTCDateTime(ma.fields.DateTime):
+    """RFC 3339 with its offset: SQLite hands back naive datetimes, all of them UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(as_utc(value), attr, obj, **kwargs)
 
 
 class StrictSchema(ma.Schema):
@@ -132,7 +140,7 @@ class ProposalSchema(ma.Schema):
     note = ma.fields.String(
         allow_none=True, required=True, metadata={"description": "EDB's note (staff only)."}
     )
-    decided_at = ma.fields.DateTime(allow_none=True, required=True)
+    decided_at = UTCDateTime(allow_none=True, required=True)
 
 
 class ProposalListArgsSchema(PageArgsSchema):
@@ -167,7 +175,7 @@ class ThreadSchema(ma.Schema):
     proposal_id = ma.fields.Integer(required=True)
     partner = ma.fields.Nested(FirmBriefSchema, required=True)
     unread = ma.fields.Integer(required=True)
-    last_message_at = ma.fields.DateTime(allow_none=True, required=True)
+    last_message_at = UTCDateTime(allow_none=True, required=True)
 
 
 class MessageSchema(ma.Schema):
@@ -175,7 +183,7 @@ class MessageSchema(ma.Schema):
     thread_id = ma.fields.Integer(required=True)
     sender_firm = ma.fields.Nested(FirmBriefSchema, required=True)
     body = ma.fields.String(required=True)
-    created_at = ma.fields.DateTime(required=True)
+    created_at = UTCDateTime(required=True)
 
 
 class MessageInputSchema(StrictSchema):

@@ -99,17 +99,33 @@ class SentenceIndex:
         return best_row, best_sim
 
 
-def explain(engine: MatchEngine, pairs: PairSet) -> list[list[str]]:
+def sentence_indexes(engine: MatchEngine) -> tuple[SentenceIndex, SentenceIndex]:
+    """The offers of every PK and every BY firm, sentence by sentence (for a full run, where
+    reasons are written in several batches)."""
+    return (
+        SentenceIndex.build(engine.space, [f.offers for f in engine.pk_firms]),
+        SentenceIndex.build(engine.space, [f.offers for f in engine.by_firms]),
+    )
+
+
+def explain(
+    engine: MatchEngine,
+    pairs: PairSet,
+    indexes: tuple[SentenceIndex, SentenceIndex] | None = None,
+) -> list[list[str]]:
     """Reasons for every pair, in the order of `pairs`. Never an empty list."""
     if len(pairs) == 0:
         return []
     assert engine.pk is not None and engine.by is not None
     space = engine.space
-    # Only the firms in these pairs are split into sentences (cheap for one refreshed firm).
-    pk_ids, pk_local = np.unique(pairs.pk, return_inverse=True)
-    by_ids, by_local = np.unique(pairs.by, return_inverse=True)
-    pk_offers = SentenceIndex.build(space, [engine.pk_firms[i].offers for i in pk_ids])
-    by_offers = SentenceIndex.build(space, [engine.by_firms[j].offers for j in by_ids])
+    if indexes is None:
+        # Only the firms in these pairs are split into sentences (cheap for one refreshed firm).
+        pk_ids, pk_local = np.unique(pairs.pk, return_inverse=True)
+        by_ids, by_local = np.unique(pairs.by, return_inverse=True)
+        pk_offers = SentenceIndex.build(space, [engine.pk_firms[i].offers for i in pk_ids])
+        by_offers = SentenceIndex.build(space, [engine.by_firms[j].offers for j in by_ids])
+    else:
+        (pk_offers, by_offers), pk_local, by_local = indexes, pairs.pk, pairs.by
     ab_row, ab_sim = pk_offers.best(pk_local, engine.by.seek.take(pairs.by))
     ba_row, ba_sim = by_offers.best(by_local, engine.pk.seek.take(pairs.pk))
     common = _common_concepts(engine, pairs)

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from matchmaker.matching import SIGNALS, DefaultWeights, FirmProfile, MatchEngine
-from matchmaker.matching.explain import explain
+from matchmaker.matching.explain import explain, sentence_indexes
 from matchmaker.matching.learning import LearningReport, fit_weights
 from matchmaker.matching.model import PairSet, Scorer
 from matchmaker.models import (
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]  # (stage, percent done)
 SNAPSHOT = "engine.pickle"
 INLINE_RECOMPUTE_LIMIT = 2000
+WRITE_BATCH = 50_000
 _engine_cache: dict[str, tuple[float, MatchEngine]] = {}
 
 
@@ -157,9 +158,15 @@ def recompute(
             np.array([by_pos[b] for _, b in extra], dtype=np.int64),
         )
         pairs = PairSet.concat([pairs, rescored])
-    reasons = explain(engine, pairs)
-    tick("explained", 80)
-    _write(session, pairs, reasons, pk_ids, by_ids, existing, report)
+    _delete_stale(session, pairs, pk_ids, by_ids, existing, report)
+    # Reasons are written batch by batch, so their text never all sits in memory at once.
+    indexes = sentence_indexes(engine)
+    for start in range(0, len(pairs), WRITE_BATCH):
+        part = pairs.subset(np.arange(start, min(start + WRITE_BATCH, len(pairs))))
+        _write(session, part, explain(engine, part, indexes), pk_ids, by_ids, existing, report)
+        tick(
+            "explained and saved", 60 + int(35 * min(start + WRITE_BATCH, len(pairs)) / len(pairs))
+        )
     session.commit()
     tick("saved", 95)
     save_snapshot(engine, state_dir)
@@ -192,18 +199,14 @@ def _write(
     by_ids: np.ndarray,
     existing: dict[tuple[int, int], tuple[int, Status]],
     report: RunReport,
-    *,
-    only_firm: int | None = None,
 ) -> None:
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
-    seen = set()
     scores = np.round(pairs.score, 6).tolist()
     signals = pairs.signals.astype(np.float64).tolist()
     for p, (a, b) in enumerate(
         zip(pk_ids[pairs.pk].tolist(), by_ids[pairs.by].tolist(), strict=True)
     ):
-        seen.add((a, b))
         values = (scores[p], _encode_json(reasons[p]), _SIGNALS_JSON % tuple(signals[p]))
         if (a, b) in existing:
             proposal_id, status = existing[(a, b)]
@@ -211,6 +214,24 @@ def _write(
             report.kept_decided += status != Status.PROPOSED
         else:
             inserts.append((a, b, *values))
+    _update_in_bulk(session, updates)
+    _insert_in_bulk(session, inserts)
+    report.created += len(inserts)
+    report.updated += len(updates)
+
+
+def _delete_stale(
+    session: Session,
+    pairs: PairSet,
+    pk_ids: np.ndarray,
+    by_ids: np.ndarray,
+    existing: dict[tuple[int, int], tuple[int, Status]],
+    report: RunReport,
+    *,
+    only_firm: int | None = None,
+) -> None:
+    """Remove `proposed` pairs that are no longer proposed (decided ones always stay)."""
+    seen = set(zip(pk_ids[pairs.pk].tolist(), by_ids[pairs.by].tolist(), strict=True))
     stale = [
         proposal_id
         for pair, (proposal_id, status) in existing.items()
@@ -220,9 +241,7 @@ def _write(
     ]
     for start in range(0, len(stale), 500):
         session.execute(delete(Proposal).where(Proposal.id.in_(stale[start : start + 500])))
-    _update_in_bulk(session, updates)
-    _insert_in_bulk(session, inserts)
-    report.created, report.updated, report.removed = len(inserts), len(updates), len(stale)
+    report.removed += len(stale)
 
 
 def _driver_sql(session: Session, table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -355,8 +374,8 @@ def refresh_firms(
                 ).where(column == firm_id)
             )
         }
-        reasons = explain(engine, pairs)
-        _write(session, pairs, reasons, pk_ids, by_ids, existing, report, only_firm=firm_id)
+        _delete_stale(session, pairs, pk_ids, by_ids, existing, report, only_firm=firm_id)
+        _write(session, pairs, explain(engine, pairs), pk_ids, by_ids, existing, report)
         report.proposals += len(pairs)
     session.commit()
     report.firms = len(profiles)
