@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -15,3 +16,14 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
+
+
+def _client_key() -> str:
+    # Imported here so this module keeps importing nothing of the app at import time.
+    from matchmaker.ratelimits import client_key
+
+    return client_key()
+
+
+# Storage is chosen per app (Redis when REDIS_URL is set, memory otherwise) in the factory.
+limiter = Limiter(key_func=_client_key)

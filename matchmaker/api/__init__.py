@@ -81,6 +81,14 @@ def init_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "mm_..."}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
+    from matchmaker import ratelimits
+    from matchmaker.extensions import limiter
+
     for blueprint in blueprints:
-        csrf.exempt(blueprint)  # token-authenticated: no cookies, so no cross-site forgery
+        csrf.exempt(blueprint)
+        limiter.limit(
+            ratelimits.API_PER_TOKEN,
+            key_func=ratelimits.token_key,
+            error_message=ratelimits.TOO_MANY,
+        )(blueprint)  # token-authenticated: no cookies, so no cross-site forgery
         api.register_blueprint(blueprint)

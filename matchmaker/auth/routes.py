@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from matchmaker.auth.forms import AccountForm, LoginForm, RegisterForm, TokenForm
 from matchmaker.errors import ValidationFailed
-from matchmaker.extensions import db
+from matchmaker import ratelimits as limits
+from matchmaker.extensions import db, limiter
 from matchmaker.models import User
 from matchmaker.security import is_safe_next
 from matchmaker.services import accounts, tokens
@@ -36,6 +37,7 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(limits.REGISTER_PER_CLIENT, methods=["POST"], error_message=limits.TOO_MANY)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -55,6 +57,15 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(limits.LOGIN_PER_CLIENT, methods=["POST"], error_message=limits.TOO_MANY)
+@limiter.limit(
+    limits.LOGIN_FAILURES_PER_ACCOUNT,
+    key_func=limits.account_key,
+    methods=["POST"],
+    deduct_when=limits.failed_login,
+    error_message="Too many wrong passwords for this account. Try again in an hour, "
+    "or reset your password.",
+)
 def login():
     next_url = request.args.get("next")
     if current_user.is_authenticated:

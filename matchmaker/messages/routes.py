@@ -8,7 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from matchmaker.errors import ValidationFailed
-from matchmaker.extensions import db
+from matchmaker import ratelimits as limits
+from matchmaker.extensions import db, limiter
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.services import messaging
 from matchmaker.templating import NAV_FIRM
@@ -74,6 +75,12 @@ def inbox():
 
 @bp.route("/messages/<int:thread_id>", methods=["GET", "POST"])
 @firm_required
+@limiter.limit(
+    limits.MESSAGES_PER_USER,
+    key_func=limits.user_key,
+    methods=["POST"],
+    error_message=limits.TOO_MANY,
+)
 def thread(thread_id: int):
     conversation = messaging.get_thread(db.session, current_user, thread_id)
     form = MessageForm()
