@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from matchmaker import ratelimits as limits
 from matchmaker.auth.forms import AccountForm, LoginForm, RegisterForm, TokenForm
 from matchmaker.errors import ValidationFailed
-from matchmaker import ratelimits as limits
 from matchmaker.extensions import db, limiter
 from matchmaker.models import User
 from matchmaker.security import is_safe_next

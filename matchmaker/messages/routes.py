@@ -7,8 +7,8 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from matchmaker.errors import ValidationFailed
 from matchmaker import ratelimits as limits
+from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db, limiter
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.services import messaging
