@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 
@@ -48,6 +49,8 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["REDIS_URL"] = env["REDIS_URL"]
     if env.get("MATCHMAKER_STATE_DIR"):
         config["STATE_DIR"] = env["MATCHMAKER_STATE_DIR"]
+    if env.get("TRUSTED_HOSTS"):
+        config["TRUSTED_HOSTS"] = [h.strip() for h in env["TRUSTED_HOSTS"].split(",") if h.strip()]
     if env.get("SITE_URL"):
         config["SITE_URL"] = env["SITE_URL"]
     if env.get("MATCHMAKER_ENV"):
@@ -79,6 +82,9 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
     if not config.get("MAIL_FILE_PATH"):
         config["MAIL_FILE_PATH"] = str(Path(instance_path) / "outbox")
     if production:
+        # A forged Host header gets 400 (links in e-mails use SITE_URL in any case).
+        if not config.get("TRUSTED_HOSTS"):
+            config["TRUSTED_HOSTS"] = [urlsplit(config["SITE_URL"]).hostname]
         config["DEBUG"] = False
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import Response, jsonify, make_response, render_template, request
+from markupsafe import escape
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -65,9 +66,11 @@ def _render(status: int, message: str, code: str) -> Response:
     if wants_json():
         response = jsonify({"error": {"code": code, "message": message}})
     else:
-        response = make_response(
-            render_template("errors/error.html", status=status, message=message)
-        )
+        try:
+            page = render_template("errors/error.html", status=status, message=message)
+        except Exception:  # e.g. an untrusted Host: no URLs can be built for the layout
+            page = f"<!doctype html><title>Error {status}</title><p>{escape(message)}</p>"
+        response = make_response(page)
     response.status_code = status
     return response
 

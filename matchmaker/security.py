@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from flask import request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 if TYPE_CHECKING:
@@ -63,6 +64,14 @@ CSP = (
 
 def register_security_headers(app: Flask) -> None:
     production = app.config.get("MATCHMAKER_ENV") == "production"
+
+    if app.config.get("TRUSTED_HOSTS"):
+
+        @app.before_request
+        def check_host() -> None:
+            # Flask checks TRUSTED_HOSTS when the host is read: read it on every request,
+            # so a forged Host header is a 400 before anything else happens.
+            _ = request.host
 
     @app.after_request
     def set_headers(response: Response) -> Response:

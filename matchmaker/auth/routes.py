@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from matchmaker import ratelimits as limits
-from matchmaker.auth.forms import AccountForm, LoginForm, RegisterForm, TokenForm
+from matchmaker.auth.forms import (
+    AccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    RegisterForm,
+    ResetForm,
+    ResetRequestForm,
+    TokenForm,
+)
 from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db, limiter
 from matchmaker.models import User
 from matchmaker.security import is_safe_next
-from matchmaker.services import accounts, tokens
+from matchmaker.services import accounts, notifications, tokens
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -142,3 +159,63 @@ def revoke_token(token_id: int):
     tokens.revoke_token(db.session, current_user._get_current_object(), token_id)
     flash("The token is revoked; programs using it can no longer sign in.", "success")
     return redirect(url_for("auth.account"))
+
+
+def _form_errors(form, exc: ValidationFailed) -> None:
+    for field, message in exc.errors.items():
+        getattr(form, field, form.password).errors.append(message)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(db.session, user, form.current.data, form.password.data)
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            # Every other session of this user has ended; this browser starts a new one.
+            _start_session(user)
+            flash("Your password is changed; other devices have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(limits.RESET_PER_CLIENT, methods=["POST"], error_message=limits.TOO_MANY)
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.find_user(db.session, form.email.data)
+        if user is not None and user.active:
+            token = accounts.reset_token(user, current_app.config["SECRET_KEY"])
+            notifications.password_reset(user, token)
+        # The same answer whether or not the address is registered.
+        flash(
+            "If an account uses that address, we have sent it a link to choose a new "
+            "password. The link works once, for one hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    user = accounts.user_for_reset(db.session, token[:500], current_app.config["SECRET_KEY"])
+    if user is None:
+        flash("This link is invalid, used or older than an hour. Ask for a new one.", "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(db.session, user, form.password.data)
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            flash("Your new password is set. Please sign in.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors else 200

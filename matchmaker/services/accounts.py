@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from email_validator import EmailNotValidError, validate_email
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,3 +59,48 @@ def end_all_sessions(session: Session, user: User) -> None:
     """Invalidate every session cookie of the user (sign-out, password change, disabling)."""
     user.session_version += 1
     session.commit()
+
+
+RESET_SALT = "matchmaker.password-reset"
+RESET_MAX_AGE = 3600  # seconds
+
+
+def _fingerprint(user: User) -> str:
+    # Changes with the password and with every ended session: a used link stops working.
+    return hashlib.sha256(f"{user.password_hash}:{user.session_version}".encode()).hexdigest()[:24]
+
+
+def reset_token(user: User, secret_key: str) -> str:
+    serializer = URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+    return serializer.dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_for_reset(session: Session, token: str, secret_key: str) -> User | None:
+    """The user a reset link is for, if it is genuine, younger than an hour and unused."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+    try:
+        data = serializer.loads(token, max_age=RESET_MAX_AGE)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = session.get(User, data["u"])
+    if user is None or not user.active or data.get("f") != _fingerprint(user):
+        return None
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password ends every session of the user (and every reset link)."""
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed({"password": problem})
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    session.commit()
+
+
+def change_password(session: Session, user: User, current: str, password: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed({"current": "That is not your current password."})
+    set_password(session, user, password)

@@ -58,3 +58,21 @@ def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
         f"{sender.name} wrote to you on matchmaker.\n\nRead and answer: {link}\n\n"
         f"You can turn these e-mails off on your account page.\n",
     )
+
+
+def password_reset(user: User, token: str) -> bool:
+    """The reset link, sent to the account's own address (never one typed in the form)."""
+    link = site_url("auth.reset", token=token)
+    message = EmailMessage(
+        subject="Reset your matchmaker password",
+        body=f"Someone asked to reset the password of {user.email} on matchmaker.\n\n"
+        f"Choose a new password here (the link works once, for one hour):\n{link}\n\n"
+        "If it was not you, ignore this e-mail: your password stays as it is.\n",
+        to=[user.email],
+    )
+    try:
+        message.send()
+    except Exception:
+        log.exception("could not send a password reset to user %s", user.id)
+        return False
+    return True

@@ -64,7 +64,7 @@ def test_production_adds_hsts_and_a_secure_host_cookie(monkeypatch, tmp_path, te
     monkeypatch.setenv("MATCHMAKER_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "production-secret")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
-    response = app.test_client().get("/auth/login")
+    response = app.test_client().get("/auth/login", base_url="https://127.0.0.1:5000")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=")
