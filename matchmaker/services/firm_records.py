@@ -49,6 +49,7 @@ REF_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # C0 controls (NUL breaks PostgreSQL) and bidi overrides that disguise names.
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BAD_LINE_CHARS = re.compile(r"[\r\n\t]")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def _clean_text(field: str, value: Any, errors: dict[str, str]) -> str | None:
     if not isinstance(value, str):
         errors[field] = "must be text"
         return None
-    value = value.strip()
+    # Invisible spaces hide look-alike names; ZWJ/ZWNJ stay: Urdu spelling needs them.
+    value = _INVISIBLE.sub("", value).strip()
     if not value:
         return None
     if _BAD_CHARS.search(value):

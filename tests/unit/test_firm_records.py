@@ -109,3 +109,12 @@ def test_wrong_types_are_reported_not_crashing():
     assert errors["name"] == "must be text"
     assert "sectors" not in errors  # a CSV-style list is accepted
     assert errors["offer_types"] == "must be a list of codes"
+
+
+def test_invisible_spaces_are_removed_but_urdu_joiners_kept():
+    record, errors = validate_record(
+        firm_record(name="Ev\u200bil\ufeff Firm", city="لاہور\u200c"), TAXONOMY
+    )
+    assert not errors
+    assert record["name"] == "Evil Firm"
+    assert record["city"] == "لاہور\u200c"
