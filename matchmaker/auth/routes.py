@@ -66,8 +66,15 @@ def register():
             for field, message in exc.errors.items():
                 getattr(form, field, form.email).errors.append(message)
         else:
+            notifications.confirm_address(
+                user, accounts.confirmation_token(user, current_app.config["SECRET_KEY"])
+            )
             _start_session(user)
-            flash("Welcome! Now describe your firm so we can find partners for it.", "success")
+            flash(
+                "Welcome! We sent you a link to confirm your address. Now describe your firm "
+                "so we can find partners for it.",
+                "success",
+            )
             return redirect(url_for("firms.edit"))
     status = 400 if form.errors else 200
     return render_template("auth/register.html", form=form), status
@@ -219,3 +226,13 @@ def reset(token: str):
             flash("Your new password is set. Please sign in.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    user = accounts.confirm_email(db.session, token[:500], current_app.config["SECRET_KEY"])
+    if user is None:
+        flash("This confirmation link is invalid or older than a week.", "error")
+    else:
+        flash(f"Thank you: {user.email} is confirmed.", "success")
+    return redirect(url_for("main.index"))

@@ -45,6 +45,7 @@ class User(Base):
         ForeignKey("firms.id", ondelete="SET NULL"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     firm: Mapped[Firm | None] = relationship(back_populates="user")
 

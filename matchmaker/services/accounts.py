@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.errors import ValidationFailed
-from matchmaker.models import Role, User
+from matchmaker.models import Role, User, utcnow
 from matchmaker.security import hash_password, password_problem, verify_password
 
 # A fixed hash to compare against when the e-mail is unknown, so timing does not tell.
@@ -104,3 +104,32 @@ def change_password(session: Session, user: User, current: str, password: str) -
     if not verify_password(user.password_hash, current):
         raise ValidationFailed({"current": "That is not your current password."})
     set_password(session, user, password)
+
+
+CONFIRM_SALT = "matchmaker.email-confirmation"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+def confirmation_token(user: User, secret_key: str) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT).dumps(
+        {"u": user.id, "e": user.email}
+    )
+
+
+def confirm_email(session: Session, token: str, secret_key: str) -> User | None:
+    """Mark the address confirmed; the link is for one address and is good for a week."""
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT).loads(
+            token, max_age=CONFIRM_MAX_AGE
+        )
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = session.get(User, data["u"])
+    if user is None or user.email != data.get("e"):
+        return None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        session.commit()
+    return user

@@ -76,3 +76,19 @@ def password_reset(user: User, token: str) -> bool:
         log.exception("could not send a password reset to user %s", user.id)
         return False
     return True
+
+
+def confirm_address(user: User, token: str) -> bool:
+    link = site_url("auth.confirm", token=token)
+    message = EmailMessage(
+        subject="Confirm your e-mail address for matchmaker",
+        body=f"Welcome to matchmaker. Please confirm that {user.email} is your address:\n"
+        f"{link}\n\nThe link works for a week. If you did not register, ignore this e-mail.\n",
+        to=[user.email],
+    )
+    try:
+        message.send()
+    except Exception:
+        log.exception("could not send the confirmation to user %s", user.id)
+        return False
+    return True

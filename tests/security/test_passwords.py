@@ -128,3 +128,16 @@ def test_disabling_an_account_ends_its_sessions(client, auth, make_user, db_sess
     user.active = False
     db_session.commit()
     assert client.get("/firms").status_code == 302
+
+
+def test_registration_sends_a_signed_confirmation_link(app, client, auth, db_session):
+    from matchmaker.models import User
+
+    auth.register("new.firm@example.com")
+    link = re.search(r"http://matchmaker\.test(/auth/confirm/\S+)", outbox(app)).group(1)
+    assert client.get(link[:-3] + "abc").status_code == 302
+    user = db_session.scalar(__import__("sqlalchemy").select(User))
+    assert user.email_confirmed_at is None
+    client.get(link)
+    db_session.expire_all()
+    assert db_session.get(User, user.id).email_confirmed_at is not None
