@@ -74,6 +74,10 @@ def _clean_text(field: str, value: Any, errors: dict[str, str]) -> str | None:
     if field not in MULTILINE and _BAD_LINE_CHARS.search(value):
         errors[field] = "must be a single line"
         return None
+    if field in ("name", "city") and value[0] in "=+@":
+        # Such a cell runs as a formula when an export is opened in a spreadsheet.
+        errors[field] = "must not start with =, + or @"
+        return None
     limit = MAX_LENGTH.get(field)
     if limit and len(value) > limit:
         errors[field] = f"at most {limit} characters (got {len(value)})"

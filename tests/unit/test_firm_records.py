@@ -118,3 +118,8 @@ def test_invisible_spaces_are_removed_but_urdu_joiners_kept():
     assert not errors
     assert record["name"] == "Evil Firm"
     assert record["city"] == "لاہور\u200c"
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","x")', "+1+2", "@SUM(A1)"])
+def test_names_that_spreadsheets_would_run_are_refused(name):
+    assert "name" in errors_of(name=name)
