@@ -188,3 +188,71 @@ def test_an_unreadable_snapshot_falls_back_to_a_full_run(app, make_firm, db_sess
     with app.app_context():
         report = matching.refresh_firms(db.session, [firms["PK-1"].id], state, top_k=1)
     assert report.firms == 6  # small registry: recomputed whole
+
+
+def test_match_run_learns_weights_from_enough_staff_decisions(runner, app, make_user, db_session):
+    from sqlalchemy import update
+
+    from matchmaker.models import ProposalStatus
+
+    firms = [
+        (
+            f"PK-{n}",
+            "PK",
+            [sector],
+            f"{sector} machines and parts",
+            f"{sector} buyers",
+            ["export"],
+            ["distribution"],
+        )
+        for n, sector in enumerate(
+            ["tractors", "textiles", "rice", "leather", "concrete", "citrus"] * 6
+        )
+    ] + [
+        (
+            f"BY-{n}",
+            "BY",
+            [sector],
+            f"{sector} buyers network",
+            f"{sector} machines and parts",
+            ["distribution"],
+            ["export"],
+        )
+        for n, sector in enumerate(
+            ["tractors", "textiles", "rice", "leather", "concrete", "citrus"] * 6
+        )
+    ]
+    from matchmaker.extensions import db
+    from matchmaker.services.firm_records import validate_record
+    from matchmaker.services.firms import apply_record, load_taxonomy
+
+    with app.app_context():
+        taxonomy = load_taxonomy(db.session)
+        for ref, country, sectors, offers, seeks, ot, st in firms:
+            record, _ = validate_record(
+                firm_record(
+                    ref=ref,
+                    country=country,
+                    sectors=sectors,
+                    offers=offers,
+                    seeks=seeks,
+                    offer_types=ot,
+                    seek_types=st,
+                ),
+                taxonomy,
+            )
+            firm = Firm(ref=ref)
+            db.session.add(firm)
+            apply_record(firm, record)
+        db.session.commit()
+    assert runner.invoke(args=["match", "run", "--top", "8"]).exit_code == 0
+    proposals = db_session.scalars(select(Proposal)).all()
+    # Staff approve same-sector pairs and reject the others.
+    for p in proposals[:80]:
+        same = set(p.pk_firm.sectors) & set(p.by_firm.sectors)
+        status = ProposalStatus.APPROVED if same else ProposalStatus.REJECTED
+        db_session.execute(update(Proposal).where(Proposal.id == p.id).values(status=status))
+    db_session.commit()
+    result = runner.invoke(args=["match", "run", "--top", "8"])
+    assert result.exit_code == 0, result.output
+    assert "80 staff decisions: cross-validated ROC AUC" in result.output
