@@ -195,9 +195,49 @@ def seed_demo() -> None:
         click.echo(f"  {role:<5} {email}  password: {password}")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Write a consistent backup of the database to PATH (SQLite copy or pg_dump archive)."""
+    from flask import current_app
+
+    from matchmaker.services.backup import BackupError, backup
+
+    db.session.remove()
+    try:
+        written = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except (BackupError, OSError) as exc:
+        fail(f"backup: {exc}")
+    click.echo(f"backup written to {written}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's content with the backup at PATH."""
+    from flask import current_app
+
+    from matchmaker.services.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces everything in the database. Continue?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except (BackupError, OSError) as exc:
+        fail(f"restore: {exc}")
+    click.echo(f"restored from {path}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(firms_cli)
     app.cli.add_command(match_cli)
     app.cli.add_command(review_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
