@@ -22,12 +22,24 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-install-test: $(TEST_STAMP)
+install-# Production serving: gunicorn, 2 x cores + 1 workers (gunicorn.conf.py). Needs SECRET_KEY and,
+# for more than one server, DATABASE_URL (PostgreSQL) and REDIS_URL.
+serve: $(STAMP)
+	$(FLASK) db upgrade
+	MATCHMAKER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py 'matchmaker:create_app()'
+
+test: $(TEST_STAMP)
 
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production serving: gunicorn, 2 x cores + 1 workers (gunicorn.conf.py). Needs SECRET_KEY and,
+# for more than one server, DATABASE_URL (PostgreSQL) and REDIS_URL.
+serve: $(STAMP)
+	$(FLASK) db upgrade
+	MATCHMAKER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py 'matchmaker:create_app()'
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

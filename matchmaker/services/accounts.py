@@ -26,7 +26,10 @@ def normalise_email(email: str) -> str:
 
 
 def find_user(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == email.strip().lower()))
+    address = (email or "").strip().lower()
+    if not address or any(ord(ch) < 32 for ch in address):  # no such address can exist
+        return None
+    return session.scalar(select(User).where(User.email == address))
 
 
 def create_user(

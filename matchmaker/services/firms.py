@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -111,12 +112,25 @@ class DirectoryQuery:
     country: str = ""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_search(text: str, limit: int = 200) -> str:
+    """A search term as typed, minus control characters (PostgreSQL refuses NUL)."""
+    return _CONTROL.sub(" ", text or "").strip()[:limit]
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def directory_select(query: DirectoryQuery) -> Select[tuple[Firm]]:
     stmt = select(Firm).options(selectinload(Firm.sector_links))
+    query = DirectoryQuery(
+        q=clean_search(query.q),
+        sector=clean_search(query.sector, 32),
+        country=clean_search(query.country, 2),
+    )
     if query.q:
         for word in query.q.split()[:8]:
             pattern = f"%{_escape_like(word.lower())}%"

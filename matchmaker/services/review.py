@@ -170,6 +170,16 @@ SORTS = {
 
 
 def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
+    from matchmaker.services.firms import clean_search
+
+    f = QueueFilter(
+        **{
+            **f.__dict__,
+            "q": clean_search(f.q, 100),
+            "sector": clean_search(f.sector, 32),
+            "country": clean_search(f.country, 2),
+        }
+    )
     pk, by = aliased(Firm), aliased(Firm)
     stmt = (
         select(Proposal)

@@ -188,3 +188,20 @@ def test_website_links_cannot_run_script(client, auth, make_user):
     ):
         data = {**FORM, "website": url, "csrf_token": csrf_token(client, "/firm/edit")}
         assert client.post("/firm/edit", data=data).status_code == 400
+
+
+def test_nul_bytes_in_sign_in_and_reset_are_answered_not_crashed(client, make_user):
+    make_user("firm@example.com")
+    token = csrf_token(client)
+    response = client.post(
+        "/auth/login",
+        data={"email": "firm\x00@example.com", "password": "x" * 12, "csrf_token": token},
+    )
+    assert response.status_code == 400
+    token = csrf_token(client, "/auth/reset")
+    assert (
+        client.post(
+            "/auth/reset", data={"email": "a\x00@example.com", "csrf_token": token}
+        ).status_code
+        < 500
+    )

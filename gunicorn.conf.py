@@ -1,0 +1,14 @@
+"""gunicorn settings for `make serve` (production: MATCHMAKER_ENV=production)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+preload_app = True  # import once, fork workers: less memory, faster start
+max_requests = 2000  # recycle workers now and then...
+max_requests_jitter = 200  # ...but not all at once
+timeout = 30
+graceful_timeout = 20
+accesslog = "-"
+errorlog = "-"
