@@ -1,0 +1,83 @@
+"""Every page is a fixed number of SQL queries, whatever the amount of data behind it."""
+
+import pytest
+from sqlalchemy import event, select
+
+from matchmaker.extensions import db
+from matchmaker.models import Message, Proposal, ProposalStatus, Thread, ThreadRead
+from tests.web.test_review import decide
+
+STAFF_PAGES = [
+    "/firms",
+    "/firms?q=tractor",
+    "/firms/{by}",
+    "/review",
+    "/review?status=approved",
+    "/review/{proposal}",
+    "/review/audit",
+    "/dashboard",
+]
+FIRM_PAGES = ["/firms", "/firms/{by}", "/matches", "/messages", "/messages/{thread}"]
+
+
+def count_queries(app, client, path: str) -> int:
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return len(statements)
+
+
+def grow(world, make_firm, db_session, n: int) -> None:
+    """n more firms, each with an approved proposal to the BY firm and messages in its thread."""
+    for k in range(n):
+        firm = make_firm(ref=f"PK-X{k}", name=f"Extra {k}", sectors=["tractors", "agri-machinery"])
+        proposal = Proposal(
+            pk_firm_id=firm.id,
+            by_firm_id=world.by.id,
+            score=0.5,
+            reasons=["r"],
+            signals={},
+            status=ProposalStatus.APPROVED,
+        )
+        db_session.add(proposal)
+        db_session.flush()
+        thread = Thread(proposal_id=proposal.id)
+        db_session.add(thread)
+        db_session.flush()
+        db_session.add_all(
+            [
+                ThreadRead(thread_id=thread.id, firm_id=world.by.id, last_read_message_id=0),
+                ThreadRead(thread_id=thread.id, firm_id=firm.id, last_read_message_id=0),
+            ]
+        )
+        for m in range(3):
+            db_session.add(Message(thread_id=thread.id, sender_firm_id=firm.id, body=f"hello {m}"))
+    db_session.commit()
+
+
+@pytest.mark.parametrize(
+    ("email", "pages"), [("staff@example.com", STAFF_PAGES), ("by@example.com", FIRM_PAGES)]
+)
+def test_page_query_counts_do_not_grow_with_data(
+    app, client, auth, world, make_firm, db_session, email, pages
+):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve", note="first")
+    auth.logout()
+    thread_id = db_session.scalar(select(Thread.id))
+    ids = {"by": world.by.id, "proposal": world.proposal_id, "thread": thread_id}
+    auth.login(email)
+    small = {p: count_queries(app, client, p.format(**ids)) for p in pages}
+    grow(world, make_firm, db_session, 12)
+    large = {p: count_queries(app, client, p.format(**ids)) for p in pages}
+    assert large == small
+    assert max(small.values()) <= 15, small
