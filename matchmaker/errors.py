@@ -115,6 +115,32 @@ def register_errorhandlers(app: Flask) -> None:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    @app.errorhandler(OperationalError)
+    def handle_database_down(error: OperationalError):
+        from matchmaker.extensions import db
+
+        app.logger.error("database unavailable on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        if not error.connection_invalidated and not _is_connection_error(error):
+            return handle_unexpected(error)
+        response = _render(
+            503,
+            "The database is not reachable right now. Your data is safe; please try again in "
+            "a minute.",
+            "service_unavailable",
+        )
+        response.headers["Retry-After"] = "30"
+        return response
+
+    def _is_connection_error(error: DBAPIError) -> bool:
+        text = str(error.orig).lower()
+        return any(
+            word in text
+            for word in ("connect", "connection", "server closed", "terminating", "unable to open")
+        )
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         from matchmaker.extensions import db
