@@ -22,13 +22,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-install-# Production serving: gunicorn, 2 x cores + 1 workers (gunicorn.conf.py). Needs SECRET_KEY and,
-# for more than one server, DATABASE_URL (PostgreSQL) and REDIS_URL.
-serve: $(STAMP)
-	$(FLASK) db upgrade
-	MATCHMAKER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py 'matchmaker:create_app()'
-
-test: $(TEST_STAMP)
+install-test: $(TEST_STAMP)
 
 run: $(STAMP)
 	$(FLASK) db upgrade
