@@ -1,0 +1,45 @@
+"""A `match run` killed half-way leaves the previous proposals exactly as they were."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _proposals(url: str) -> list[tuple]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT pk_firm_id, by_firm_id, score, status FROM proposals ORDER BY 1, 2")
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_killed_match_run_changes_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kill.db'}"
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "kill", "MATCHMAKER_STATE_DIR": str(tmp_path)}
+    bench = [sys.executable, str(ROOT / "benchmarks" / "matching.py")]
+    subprocess.run([*bench, "--step", "generate", "--database-url", url, "--firms", "1500"],  # noqa: S603
+                   check=True, env=env, cwd=ROOT, capture_output=True)
+    flask = [sys.executable, "-m", "flask", "--app", "matchmaker", "match", "run"]
+    subprocess.run(flask, check=True, env=env, cwd=ROOT, capture_output=True)  # noqa: S603
+    before = _proposals(url)
+    assert before
+    engine = create_engine(url)
+    with engine.begin() as conn:  # the next run would change many proposals
+        conn.execute(text("UPDATE firms SET offers = 'citrus kinnow juice concentrate' WHERE id % 3 = 0"))
+    engine.dispose()
+    run = subprocess.Popen(flask, env=env, cwd=ROOT,  # noqa: S603
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(3.0)  # well inside the run (it takes several seconds at this size)
+    assert run.poll() is None, "the run finished before it could be killed"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert _proposals(url) == before
