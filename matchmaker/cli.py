@@ -123,7 +123,13 @@ def match_run(top_k: int) -> None:
             bar.set_postfix_str(stage, refresh=False)
             bar.update(percent - bar.n)
 
-        report = matching.recompute(db.session, current_app.config["STATE_DIR"], top_k, progress)
+        report = matching.recompute(
+            db.session,
+            current_app.config["STATE_DIR"],
+            top_k,
+            progress,
+            write_batch=current_app.config["MATCH_WRITE_BATCH"],
+        )
     if report.learning is not None:
         click.echo(report.learning.summary())
     click.echo(

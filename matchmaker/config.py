@@ -27,6 +27,7 @@ class Config:
     PROPOSALS_PER_PAGE = 25
     MESSAGES_PER_PAGE = 50
     MATCH_TOP_K = 10
+    MATCH_WRITE_BATCH = 50_000  # proposals explained and written per batch
     REDIS_URL: str | None = None
     # Mail goes to files under instance/outbox unless a real backend is configured.
     MAIL_BACKEND = "file"
@@ -47,6 +48,8 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = env["SECRET_KEY"]
     if env.get("REDIS_URL"):
         config["REDIS_URL"] = env["REDIS_URL"]
+    if env.get("MATCHMAKER_WRITE_BATCH", "").isdigit():
+        config["MATCH_WRITE_BATCH"] = max(1, int(env["MATCHMAKER_WRITE_BATCH"]))
     if env.get("MATCHMAKER_STATE_DIR"):
         config["STATE_DIR"] = env["MATCHMAKER_STATE_DIR"]
     if env.get("TRUSTED_HOSTS"):

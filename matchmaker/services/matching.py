@@ -117,7 +117,11 @@ def choose_scorer(session: Session) -> tuple[Scorer, LearningReport]:
 
 
 def recompute(
-    session: Session, state_dir: str | Path, top_k: int = 10, progress: Progress | None = None
+    session: Session,
+    state_dir: str | Path,
+    top_k: int = 10,
+    progress: Progress | None = None,
+    write_batch: int = WRITE_BATCH,
 ) -> RunReport:
     """Recompute every proposal in one transaction; staff decisions and notes survive."""
     started = time.perf_counter()

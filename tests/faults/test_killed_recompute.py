@@ -24,22 +24,47 @@ def _proposals(url: str) -> list[tuple]:
 
 def test_killed_match_run_changes_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'kill.db'}"
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "kill", "MATCHMAKER_STATE_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "kill",
+        "MATCHMAKER_STATE_DIR": str(tmp_path),
+    }
     bench = [sys.executable, str(ROOT / "benchmarks" / "matching.py")]
-    subprocess.run([*bench, "--step", "generate", "--database-url", url, "--firms", "1500"],  # noqa: S603
-                   check=True, env=env, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [*bench, "--step", "generate", "--database-url", url, "--firms", "1500"],  # noqa: S603
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+    )
     flask = [sys.executable, "-m", "flask", "--app", "matchmaker", "match", "run"]
     subprocess.run(flask, check=True, env=env, cwd=ROOT, capture_output=True)  # noqa: S603
     before = _proposals(url)
     assert before
     engine = create_engine(url)
     with engine.begin() as conn:  # the next run would change many proposals
-        conn.execute(text("UPDATE firms SET offers = 'citrus kinnow juice concentrate' WHERE id % 3 = 0"))
+        conn.execute(
+            text("UPDATE firms SET offers = 'citrus kinnow juice concentrate' WHERE id % 3 = 0")
+        )
     engine.dispose()
-    run = subprocess.Popen(flask, env=env, cwd=ROOT,  # noqa: S603
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(3.0)  # well inside the run (it takes several seconds at this size)
-    assert run.poll() is None, "the run finished before it could be killed"
-    run.send_signal(signal.SIGKILL)
+    # Small write batches, so the run reports rows written well before it commits.
+    run = subprocess.Popen(
+        flask,
+        env={**env, "MATCHMAKER_WRITE_BATCH": "500"},
+        cwd=ROOT,  # noqa: S603
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    seen = b""
+    deadline = time.monotonic() + 120
+    while b"explained and saved" not in seen and time.monotonic() < deadline:
+        chunk = run.stderr.read1(4096)
+        if not chunk:
+            break
+        seen += chunk
+    assert b"explained and saved" in seen, seen[-500:]
+    run.send_signal(signal.SIGKILL)  # some batches written, nothing committed
     run.wait()
+    run.stderr.close()
     assert _proposals(url) == before
