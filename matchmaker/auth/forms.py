@@ -6,6 +6,26 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from matchmaker.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
+PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters, any kind; not a common password."
+
+
+def _email_field() -> EmailField:
+    return EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice (registration, change, reset)."""
+
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=PASSWORD_HINT,
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
@@ -14,21 +34,22 @@ class LoginForm(FlaskForm):
     )
 
 
-class RegisterForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
-    )
-    confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+class RegisterForm(NewPasswordForm):
+    email = _email_field()
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
 
 
-class LogoutForm(FlaskForm):
-    """Only the CSRF token."""
+class ResetForm(NewPasswordForm):
+    """The new password, from a reset link."""
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
 
 
 class AccountForm(FlaskForm):
@@ -40,35 +61,4 @@ class TokenForm(FlaskForm):
         "Token name",
         validators=[DataRequired(), Length(max=100)],
         description="What the token is for, e.g. 'ERP export'.",
-    )
-
-
-class PasswordChangeForm(FlaskForm):
-    current = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
-    )
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters; not a common password.",
-    )
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
-    )
-
-
-class ResetRequestForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
-
-
-class ResetForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters; not a common password.",
-    )
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
     )
