@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from matchmaker.matching.taxonomy import COOPERATION_TYPES  # noqa: E402 - after the path
+
 SECTOR_WORDS = {
     "tractors": "tractor tractors hp diesel ckd kits assembly dealers farm wheeled 4wd",
     "agri-machinery": "harvester combine plough seeder sprayer tillage implements baler",
@@ -53,16 +55,7 @@ GENERIC = (
     "service licence joint venture investment engineers export import distribution market "
     "customers supply long-term contract technology equipment production local"
 ).split()
-TYPES = [
-    "assembly",
-    "manufacturing",
-    "licensing",
-    "distribution",
-    "export",
-    "investment",
-    "research",
-    "services",
-]
+TYPES = list(COOPERATION_TYPES)
 
 
 def text(rng: random.Random, sectors: list[str], words: int, russian: bool) -> str:
