@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app matchmaker
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install install-test lint format serve clean
+.PHONY: run test install install-test lint format serve worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: $(STAMP)
 serve: $(STAMP)
 	$(FLASK) db upgrade
 	MATCHMAKER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py 'matchmaker:create_app()'
+
+# The background job worker (needs REDIS_URL; without Redis, jobs run inline).
+worker: $(STAMP)
+	$(FLASK) worker
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

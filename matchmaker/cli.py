@@ -239,6 +239,21 @@ def restore_command(path: str, yes: bool) -> None:
     click.echo(f"restored from {path}")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run background jobs from Redis (REDIS_URL): recomputes, refreshes, mail."""
+    from rq import Worker
+
+    from matchmaker import jobs
+
+    queue = jobs.queue()
+    if queue is None:
+        fail("worker: set REDIS_URL; without it jobs run inline and no worker is needed")
+    Worker([queue], connection=queue.connection).work(burst=burst)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(firms_cli)
@@ -246,4 +261,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(review_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(restore_command)

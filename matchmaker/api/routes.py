@@ -144,16 +144,10 @@ def update_firm(data, firm_id: int):
 
 
 def _save(user, data: dict[str, Any]):
-    from flask import current_app
-
-    from matchmaker.services.matching import refresh_firms
+    from matchmaker.jobs import enqueue, refresh_job
 
     firm = firm_service.save_own_firm(db.session, user, data)
-    try:
-        refresh_firms(db.session, [firm.id], current_app.config["STATE_DIR"])
-    except Exception:  # matching must not undo the save
-        db.session.rollback()
-        current_app.logger.exception("could not refresh proposals of firm %s", firm.id)
+    enqueue(refresh_job, [firm.id])
     return _firm_out(firm)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -11,13 +9,12 @@ from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.firms.forms import FirmForm
 from matchmaker.formtools import page_arg
+from matchmaker.jobs import enqueue, refresh_job
 from matchmaker.services import firms as firm_service
 from matchmaker.services.firm_records import record_of
-from matchmaker.services.matching import refresh_firms
 from matchmaker.services.messaging import introduced
 
 bp = Blueprint("firms", __name__)
-log = logging.getLogger(__name__)
 
 
 @bp.route("/firm/edit", methods=["GET", "POST"])
@@ -47,12 +44,8 @@ def edit():
 
 
 def _refresh_proposals(firm_id: int) -> None:
-    """Matching follows a saved profile; a failure there must not undo the save."""
-    try:
-        refresh_firms(db.session, [firm_id], current_app.config["STATE_DIR"])
-    except Exception:
-        db.session.rollback()
-        log.exception("could not refresh the proposals of firm %s", firm_id)
+    """Matching follows a saved profile (in the worker when there is one)."""
+    enqueue(refresh_job, [firm_id])
 
 
 @bp.get("/firms")

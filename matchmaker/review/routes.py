@@ -7,6 +7,7 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from matchmaker import jobs
 from matchmaker.errors import StaleVersion
 from matchmaker.extensions import db
 from matchmaker.formtools import page_arg
@@ -151,4 +152,21 @@ def audit():
 @bp.get("/dashboard")
 @staff_required
 def dashboard_page():
-    return render_template("review/dashboard.html", stats=dashboard.statistics(db.session))
+    return render_template(
+        "review/dashboard.html",
+        stats=dashboard.statistics(db.session),
+        recompute=jobs.recompute_progress(),
+    )
+
+
+@bp.post("/dashboard/recompute")
+@staff_required
+def start_recompute():
+    outcome = jobs.start_recompute(current_app.config["MATCH_TOP_K"])
+    messages = {
+        "busy": ("A recompute is already running; its progress is below.", "info"),
+        "queued": ("The recompute has started; its progress is below.", "success"),
+        "done": ("Proposals recomputed.", "success"),
+    }
+    flash(*messages.get(outcome, messages["queued"]))
+    return redirect(url_for("review.dashboard_page"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, url_for
-from flask_mailman import EmailMessage
 
 from matchmaker.models import Firm, User
 
@@ -29,13 +28,15 @@ def _send(firm: Firm, subject: str, body: str) -> bool:
     to = _recipients(firm)
     if not to:
         return False
-    message = EmailMessage(subject=subject, body=body, to=to)
-    try:
-        message.send()
-    except Exception:  # a mail failure must not undo the user's action
-        log.exception("could not send %r to firm %s", subject, firm.ref)
-        return False
+    _deliver(subject, body, to)
     return True
+
+
+def _deliver(subject: str, body: str, to: list[str]) -> None:
+    """Through the job queue when there is one; a mail failure never undoes the user's action."""
+    from matchmaker.jobs import enqueue, mail_job
+
+    enqueue(mail_job, subject, body, to)
 
 
 def proposal_approved(firm: Firm, partner: Firm) -> bool:
@@ -63,32 +64,22 @@ def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
 def password_reset(user: User, token: str) -> bool:
     """The reset link, sent to the account's own address (never one typed in the form)."""
     link = site_url("auth.reset", token=token)
-    message = EmailMessage(
-        subject="Reset your matchmaker password",
-        body=f"Someone asked to reset the password of {user.email} on matchmaker.\n\n"
+    _deliver(
+        "Reset your matchmaker password",
+        f"Someone asked to reset the password of {user.email} on matchmaker.\n\n"
         f"Choose a new password here (the link works once, for one hour):\n{link}\n\n"
         "If it was not you, ignore this e-mail: your password stays as it is.\n",
-        to=[user.email],
+        [user.email],
     )
-    try:
-        message.send()
-    except Exception:
-        log.exception("could not send a password reset to user %s", user.id)
-        return False
     return True
 
 
 def confirm_address(user: User, token: str) -> bool:
     link = site_url("auth.confirm", token=token)
-    message = EmailMessage(
-        subject="Confirm your e-mail address for matchmaker",
-        body=f"Welcome to matchmaker. Please confirm that {user.email} is your address:\n"
+    _deliver(
+        "Confirm your e-mail address for matchmaker",
+        f"Welcome to matchmaker. Please confirm that {user.email} is your address:\n"
         f"{link}\n\nThe link works for a week. If you did not register, ignore this e-mail.\n",
-        to=[user.email],
+        [user.email],
     )
-    try:
-        message.send()
-    except Exception:
-        log.exception("could not send the confirmation to user %s", user.id)
-        return False
     return True

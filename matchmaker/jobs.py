@@ -1,0 +1,166 @@
+"""Background work: recomputing proposals, refreshing one firm, sending mail.
+
+With REDIS_URL set, work goes to an RQ queue that `flask --app matchmaker worker` (`make worker`)
+runs; without it, the same functions run inline in the request or command. A full recompute
+holds a lock, so two never run at once, and reports its progress for the dashboard.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "matchmaker"
+PROGRESS_KEY = "matchmaker:recompute:progress"
+LOCK_KEY = "matchmaker:recompute:lock"
+_inline_lock = threading.Lock()
+_inline_progress: dict[str, Any] = {}
+
+
+def redis_connection():
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    from redis import Redis
+
+    return Redis.from_url(url)
+
+
+def queue():
+    connection = redis_connection()
+    if connection is None:
+        return None
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=connection)
+
+
+def enqueue(function: Callable[..., Any], *args: Any, timeout: int = 3600) -> Any:
+    """Run `function` in the worker when there is one, else now."""
+    jobs = queue()
+    if jobs is None:
+        return function(*args)
+    return jobs.enqueue_call(function, args=args, timeout=timeout, result_ttl=3600)
+
+
+# The jobs. They run inside an application context (the worker command provides one).
+
+
+def refresh_job(firm_ids: list[int]) -> int:
+    from matchmaker.extensions import db
+    from matchmaker.services.matching import refresh_firms
+
+    try:
+        return refresh_firms(db.session, firm_ids, current_app.config["STATE_DIR"]).proposals
+    except Exception:  # matching must never undo the profile save that asked for it
+        db.session.rollback()
+        log.exception("could not refresh the proposals of firms %s", firm_ids)
+        return 0
+
+
+def mail_job(subject: str, body: str, to: list[str]) -> bool:
+    from flask_mailman import EmailMessage
+
+    try:
+        EmailMessage(subject=subject, body=body, to=to).send()
+    except Exception:
+        log.exception("could not send %r", subject)
+        return False
+    return True
+
+
+def recompute_job(top_k: int = 10) -> str:
+    from matchmaker.extensions import db
+    from matchmaker.services.matching import recompute
+
+    with _recompute_lock() as acquired:
+        if not acquired:
+            return "busy"
+        started = time.time()
+        _set_progress({"state": "running", "stage": "starting", "percent": 0, "started": started})
+
+        def progress(stage: str, percent: int) -> None:
+            _set_progress(
+                {"state": "running", "stage": stage, "percent": percent, "started": started}
+            )
+
+        try:
+            report = recompute(
+                db.session,
+                current_app.config["STATE_DIR"],
+                top_k,
+                progress,
+                write_batch=current_app.config["MATCH_WRITE_BATCH"],
+            )
+        except Exception:
+            db.session.rollback()
+            _set_progress({"state": "failed", "stage": "failed", "percent": 0, "started": started})
+            log.exception("recompute failed; the previous proposals are unchanged")
+            raise
+        _set_progress(
+            {
+                "state": "done",
+                "stage": f"{report.proposals} proposals",
+                "percent": 100,
+                "started": started,
+                "finished": time.time(),
+            }
+        )
+        return "done"
+
+
+@contextmanager
+def _recompute_lock():
+    connection = redis_connection()
+    if connection is None:
+        acquired = _inline_lock.acquire(blocking=False)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                _inline_lock.release()
+        return
+    # Expires on its own if a worker dies holding it.
+    lock = connection.lock(LOCK_KEY, timeout=2 * 3600, blocking=False)
+    acquired = lock.acquire(blocking=False)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            lock.release()
+
+
+def _set_progress(state: dict[str, Any]) -> None:
+    connection = redis_connection()
+    if connection is None:
+        _inline_progress.clear()
+        _inline_progress.update(state)
+    else:
+        connection.set(PROGRESS_KEY, json.dumps(state), ex=24 * 3600)
+
+
+def recompute_progress() -> dict[str, Any]:
+    connection = redis_connection()
+    if connection is None:
+        return dict(_inline_progress)
+    raw = connection.get(PROGRESS_KEY)
+    return json.loads(raw) if raw else {}
+
+
+def start_recompute(top_k: int = 10) -> str:
+    """From the dashboard: queue a full recompute, unless one is running."""
+    connection = redis_connection()
+    if connection is not None and connection.exists(LOCK_KEY):
+        return "busy"
+    if connection is not None:
+        _set_progress({"state": "running", "stage": "queued", "percent": 0, "started": time.time()})
+    result = enqueue(recompute_job, top_k)
+    return result if isinstance(result, str) else "queued"
