@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import current_app, url_for
 
 from matchmaker.models import Firm, User
-
-log = logging.getLogger(__name__)
 
 
 def _recipients(firm: Firm) -> list[str]:
