@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from matchmaker import config as config_module
@@ -43,6 +44,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config_module.finalise(app.config, app.instance_path)
 
+    if app.config["PROXY_COUNT"]:
+        # Behind N proxies: the client's address (rate limits) and scheme come from them.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)

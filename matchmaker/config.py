@@ -26,6 +26,7 @@ class Config:
     FIRMS_PER_PAGE = 20
     PROPOSALS_PER_PAGE = 25
     MESSAGES_PER_PAGE = 50
+    PROXY_COUNT = 0  # reverse proxies in front (their X-Forwarded-For is trusted)
     MATCH_TOP_K = 10
     MATCH_WRITE_BATCH = 50_000  # proposals explained and written per batch
     REDIS_URL: str | None = None
@@ -48,6 +49,8 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = env["SECRET_KEY"]
     if env.get("REDIS_URL"):
         config["REDIS_URL"] = env["REDIS_URL"]
+    if env.get("MATCHMAKER_PROXIES", "").isdigit():
+        config["PROXY_COUNT"] = int(env["MATCHMAKER_PROXIES"])
     if env.get("MATCHMAKER_WRITE_BATCH", "").isdigit():
         config["MATCH_WRITE_BATCH"] = max(1, int(env["MATCHMAKER_WRITE_BATCH"]))
     if env.get("MATCHMAKER_STATE_DIR"):

@@ -34,3 +34,17 @@ def test_development_secret_key_is_generated_once(tmp_path):
     assert len(first) >= 32
     assert _instance_secret_key(str(tmp_path)) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_behind_a_proxy_the_client_address_comes_from_it(monkeypatch, tmp_path):
+    from flask import request
+
+    monkeypatch.setenv("MATCHMAKER_PROXIES", "1")
+    app = create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+    @app.get("/whoami")
+    def whoami():
+        return request.remote_addr or ""
+
+    seen = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen.get_data(as_text=True) == "203.0.113.7"
