@@ -166,22 +166,13 @@ def _proposal_out(proposal: Proposal) -> dict[str, Any]:
     }
 
 
-def _visible_proposals(args: dict[str, Any]):
-    user = api_user()
-    if user.is_staff:
-        return review.queue_select(review.QueueFilter(status=args["status"] or "all", sort="score"))
-    if user.firm_id is None:
-        return review.queue_select(review.QueueFilter(status="approved")).where(Proposal.id < 0)
-    return messaging.introductions_select(user.firm_id)
-
-
 @proposals_bp.get("")
 @proposals_bp.arguments(s.ProposalListArgsSchema, location="query")
 @proposals_bp.response(200, s.ProposalPageSchema)
 @_unauthorized(proposals_bp)
 def list_proposals(args):
     """Staff: every proposal (filter by `status`). A firm: its approved introductions."""
-    items, page = _page(_visible_proposals(args), args)
+    items, page = _page(review.visible_to(api_user(), args["status"]), args)
     return {**page, "items": [_proposal_out(p) for p in items]}
 
 

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from matchmaker.errors import Forbidden, InvalidTransition, NotFound, StaleVersion
@@ -223,6 +223,17 @@ def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
     if f.max_score is not None:
         stmt = stmt.where(Proposal.score <= f.max_score)
     return stmt.order_by(*SORTS.get(f.sort, SORTS["score"]))
+
+
+def visible_to(user: User, status: str = "") -> Select[tuple[Proposal]]:
+    """Staff see every proposal (optionally of one status); a firm its approved introductions."""
+    if user.is_staff:
+        return queue_select(QueueFilter(status=status or "all"))
+    from matchmaker.services.messaging import introductions_select
+
+    if user.firm_id is None:
+        return queue_select(QueueFilter(status="approved")).where(false())
+    return introductions_select(user.firm_id)
 
 
 def audit_select() -> Select[tuple[AuditEntry]]:

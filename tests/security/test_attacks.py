@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from matchmaker.models import Firm, Proposal, User
+from matchmaker.models import Firm, Proposal, Thread, User
 from tests.conftest import csrf_token
 from tests.web.test_firms import FORM
 from tests.web.test_review import decide
@@ -42,11 +42,17 @@ def test_stored_xss_in_every_free_text_field_is_escaped_everywhere(
         assert "<script>alert" not in html and "<img src=x" not in html, path
     auth.logout()
     auth.login("by@example.com")
-    tid = client.get("/messages").get_data(as_text=True)
-    for path in ("/matches", "/messages", f"/firms/{world.pk.id}"):
+    thread = f"/messages/{db_session.scalar(select(Thread.id))}"
+    assert (
+        client.post(
+            thread, data={"body": XSS, "csrf_token": csrf_token(client, thread)}
+        ).status_code
+        == 302
+    )
+    for path in ("/matches", "/messages", f"/firms/{world.pk.id}", thread):
         html = client.get(path).get_data(as_text=True)
         assert "<script>alert" not in html and "<img src=x" not in html, path
-    assert tid
+    assert "&lt;script&gt;" in client.get(thread).get_data(as_text=True)
 
 
 def test_idor_profiles_proposals_threads_and_tokens(client, auth, world, db_session):

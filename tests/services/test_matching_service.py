@@ -190,61 +190,31 @@ def test_an_unreadable_snapshot_falls_back_to_a_full_run(app, make_firm, db_sess
     assert report.firms == 6  # small registry: recomputed whole
 
 
-def test_match_run_learns_weights_from_enough_staff_decisions(runner, app, make_user, db_session):
+def test_match_run_learns_weights_from_enough_staff_decisions(runner, make_firm, db_session):
     from sqlalchemy import update
 
     from matchmaker.models import ProposalStatus
 
-    firms = [
-        (
-            f"PK-{n}",
-            "PK",
-            [sector],
-            f"{sector} machines and parts",
-            f"{sector} buyers",
-            ["export"],
-            ["distribution"],
+    sectors = ["tractors", "textiles", "rice", "leather", "concrete", "citrus"] * 6
+    for n, sector in enumerate(sectors):
+        make_firm(
+            ref=f"PK-{n}",
+            country="PK",
+            sectors=[sector],
+            offers=f"{sector} machines",
+            seeks=f"{sector} buyers",
+            offer_types=["export"],
+            seek_types=["distribution"],
         )
-        for n, sector in enumerate(
-            ["tractors", "textiles", "rice", "leather", "concrete", "citrus"] * 6
+        make_firm(
+            ref=f"BY-{n}",
+            country="BY",
+            sectors=[sector],
+            offers=f"{sector} buyers",
+            seeks=f"{sector} machines",
+            offer_types=["distribution"],
+            seek_types=["export"],
         )
-    ] + [
-        (
-            f"BY-{n}",
-            "BY",
-            [sector],
-            f"{sector} buyers network",
-            f"{sector} machines and parts",
-            ["distribution"],
-            ["export"],
-        )
-        for n, sector in enumerate(
-            ["tractors", "textiles", "rice", "leather", "concrete", "citrus"] * 6
-        )
-    ]
-    from matchmaker.extensions import db
-    from matchmaker.services.firm_records import validate_record
-    from matchmaker.services.firms import apply_record, load_taxonomy
-
-    with app.app_context():
-        taxonomy = load_taxonomy(db.session)
-        for ref, country, sectors, offers, seeks, ot, st in firms:
-            record, _ = validate_record(
-                firm_record(
-                    ref=ref,
-                    country=country,
-                    sectors=sectors,
-                    offers=offers,
-                    seeks=seeks,
-                    offer_types=ot,
-                    seek_types=st,
-                ),
-                taxonomy,
-            )
-            firm = Firm(ref=ref)
-            db.session.add(firm)
-            apply_record(firm, record)
-        db.session.commit()
     assert runner.invoke(args=["match", "run", "--top", "8"]).exit_code == 0
     proposals = db_session.scalars(select(Proposal)).all()
     # Staff approve same-sector pairs and reject the others.

@@ -8,7 +8,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from matchmaker.models import Message, Thread
 from tests.conftest import CSRF_RE, PASSWORD
@@ -48,30 +47,21 @@ class Browser:
         return CSRF_RE.search(self.get("/firms")).group(1)
 
 
-def test_forty_concurrent_messages_are_all_stored(app, client, auth, world, db_session):
+def test_forty_concurrent_messages_are_all_stored(live_server, client, auth, world, db_session):
     auth.login("staff@example.com")
     decide(client, world.proposal_id, "approve")
     thread_id = db_session.scalar(select(Thread.id))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
-    serving.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_port}"
-        firms = []
-        for email in ("pk@example.com", "by@example.com"):
-            browser = Browser(base)
-            firms.append((browser, browser.login(email)))
+    firms = []
+    for email in ("pk@example.com", "by@example.com"):
+        browser = Browser(live_server)
+        firms.append((browser, browser.login(email)))
 
-        def send(n: int) -> int:
-            browser, token = firms[n % 2]
-            return browser.post(
-                f"/messages/{thread_id}", {"body": f"message {n}", "csrf_token": token}
-            )
+    def send(n: int) -> int:
+        browser, token = firms[n % 2]
+        return browser.post(f"/messages/{thread_id}", {"body": f"message {n}", "csrf_token": token})
 
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            statuses = list(pool.map(send, range(40)))
-    finally:
-        server.shutdown()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(send, range(40)))
     assert statuses == [302] * 40
     db_session.expire_all()
     bodies = set(db_session.scalars(select(Message.body)))
@@ -79,29 +69,24 @@ def test_forty_concurrent_messages_are_all_stored(app, client, auth, world, db_s
     assert db_session.scalar(select(func.count(Message.id))) == 40
 
 
-def test_two_officers_deciding_at_once_one_wins_one_gets_409(app, make_user, world, db_session):
+def test_two_officers_deciding_at_once_one_wins_one_gets_409(
+    live_server, make_user, world, db_session
+):
     make_user("second@example.com", role="staff")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
-    serving.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_port}"
-        officers = []
-        for email in ("staff@example.com", "second@example.com"):
-            browser = Browser(base)
-            officers.append((browser, browser.login(email)))
-        barrier = threading.Barrier(2)
+    officers = []
+    for email in ("staff@example.com", "second@example.com"):
+        browser = Browser(live_server)
+        officers.append((browser, browser.login(email)))
+    barrier = threading.Barrier(2)
 
-        def decide_once(n: int) -> int:
-            browser, token = officers[n]
-            barrier.wait()
-            data = {"decision": ("approve", "reject")[n], "version": "1", "csrf_token": token}
-            return browser.post(f"/review/{world.proposal_id}", data)
+    def decide_once(n: int) -> int:
+        browser, token = officers[n]
+        barrier.wait()
+        data = {"decision": ("approve", "reject")[n], "version": "1", "csrf_token": token}
+        return browser.post(f"/review/{world.proposal_id}", data)
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            statuses = sorted(pool.map(decide_once, range(2)))
-    finally:
-        server.shutdown()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(decide_once, range(2)))
     assert statuses == [302, 409]
     from matchmaker.models import AuditEntry, Proposal
 
