@@ -100,7 +100,12 @@ def list_firms(args):
     query = firm_service.DirectoryQuery(
         q=args["q"].strip(), sector=args["sector"], country=args["country"]
     )
-    items, page = _page(firm_service.directory_select(query), args)
+    items, page = _page(
+        firm_service.directory_select(
+            query, full_text=firm_service.uses_full_text(db.session)
+        ),
+        args,
+    )
     return {**page, "items": [_firm_out(f) for f in items]}
 
 

@@ -6,12 +6,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
+    ColumnElement,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
+    func,
+    text,
 )
+from sqlalchemy.dialects import postgresql  # noqa: F401 - registers to_tsvector's types
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.models.base import Base, utcnow
@@ -101,6 +106,34 @@ class Firm(Base):
 
     def __repr__(self) -> str:
         return f"<Firm {self.ref} {self.country}>"
+
+
+# PostgreSQL full-text search over the directory. The 'simple' configuration lowercases and
+# splits words without stemming: profiles are in English, Russian and Urdu, and one language's
+# stemmer would mangle the others. The GIN index is on exactly this expression, so a query
+# must build its document with `search_document()` for the index to be used.
+SEARCH_CONFIG = text("'simple'::regconfig")
+SEARCHED_COLUMNS = ("name", "city", "offers", "seeks", "description")
+
+
+def search_document(table=None) -> ColumnElement:
+    # Constants as SQL literals, not bound parameters: the planner matches the index only to
+    # the same expression with the same constants.
+    columns = (table if table is not None else Firm.__table__).c
+    empty, space = text("''"), text("' '")
+    document = func.coalesce(columns[SEARCHED_COLUMNS[0]], empty)
+    for name in SEARCHED_COLUMNS[1:]:
+        document = document.op("||")(space).op("||")(func.coalesce(columns[name], empty))
+    return func.to_tsvector(SEARCH_CONFIG, document)
+
+
+Index(
+    "ix_firms_search",
+    search_document(Firm.__table__),
+    postgresql_using="gin",
+).ddl_if(dialect="postgresql")
+# The directory lists firms by name.
+Index("ix_firms_name", Firm.name, Firm.id)
 
 
 class FirmSector(Base):

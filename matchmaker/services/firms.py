@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.errors import Forbidden, NotFound, ValidationFailed
@@ -20,6 +20,7 @@ from matchmaker.models import (
     Sector,
     User,
 )
+from matchmaker.models.firm import SEARCH_CONFIG, SEARCHED_COLUMNS, search_document
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, Taxonomy, validate_record
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
@@ -124,7 +125,27 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def directory_select(query: DirectoryQuery) -> Select[tuple[Firm]]:
+_WORD = re.compile(r"[^\W_]+")
+
+
+def search_words(text: str, limit: int = 8) -> list[str]:
+    """The words of a search, lowercased: letters and digits in any script."""
+    return _WORD.findall(text.lower())[:limit]
+
+
+def prefix_tsquery(words: list[str]) -> str:
+    """A PostgreSQL tsquery where every word must start a word of the profile ('tract' finds
+    'tractors'). The words hold only letters and digits, so they cannot inject tsquery syntax."""
+    return " & ".join(f"{word}:*" for word in words)
+
+
+def uses_full_text(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def directory_select(query: DirectoryQuery, *, full_text: bool = False) -> Select[tuple[Firm]]:
+    """The directory's firms, by name. `full_text`: search with PostgreSQL's full-text index;
+    otherwise (SQLite) every word must occur somewhere in a searched column (LIKE)."""
     stmt = select(Firm).options(selectinload(Firm.sector_links))
     query = DirectoryQuery(
         q=clean_search(query.q),
@@ -132,13 +153,22 @@ def directory_select(query: DirectoryQuery) -> Select[tuple[Firm]]:
         country=clean_search(query.country, 2),
     )
     if query.q:
-        for word in query.q.split()[:8]:
-            pattern = f"%{_escape_like(word.lower())}%"
+        words = search_words(query.q)
+        if not words:
+            return stmt.where(false())
+        if full_text:
+            stmt = stmt.where(
+                search_document().op("@@")(func.to_tsquery(SEARCH_CONFIG, prefix_tsquery(words)))
+            )
+        for word in [] if full_text else words:
+            pattern = f"%{_escape_like(word)}%"
             stmt = stmt.where(
                 or_(
                     *(
-                        func.lower(column).like(pattern, escape="\\")
-                        for column in (Firm.name, Firm.offers, Firm.seeks, Firm.description)
+                        func.lower(func.coalesce(getattr(Firm, column), "")).like(
+                            pattern, escape="\\"
+                        )
+                        for column in SEARCHED_COLUMNS
                     )
                 )
             )

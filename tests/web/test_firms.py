@@ -1,6 +1,6 @@
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from matchmaker.models import Firm
 from tests.conftest import csrf_token
@@ -132,6 +132,56 @@ def test_directory_search_treats_like_wildcards_literally(client, auth, make_use
     auth.login("firm@example.com")
     assert "0 firms found" in client.get("/firms?q=%25").get_data(as_text=True)
     assert "0 firms found" in client.get("/firms?q=_").get_data(as_text=True)
+
+
+def test_directory_search_finds_word_beginnings_in_any_script(
+    client, auth, make_user, make_firm, db_session
+):
+    make_firm(
+        ref="PK-1",
+        name="Indus Agri",
+        city="Multan",
+        offers="ٹریکٹر کے پرزے; tractors",
+        seeks="Kits",
+    )
+    make_firm(
+        ref="BY-1",
+        name="Neman",
+        country="BY",
+        city="Minsk",
+        offers="Тракторы и запчасти, e-buses",
+        seeks="Дилеры",
+    )
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+
+    def found(q):
+        html = client.get("/firms", query_string={"q": q}).get_data(as_text=True)
+        return sorted(re.findall(r">(Indus Agri|Neman)</a>", html)), html
+
+    assert found("tract")[0] == ["Indus Agri"]  # the start of a word
+    assert found("ТРАКТОР")[0] == ["Neman"]  # Cyrillic, any case
+    assert found("ٹریکٹر")[0] == ["Indus Agri"]  # Urdu
+    assert found("multan tractors")[0] == ["Indus Agri"]  # every word, the city too
+    assert found("e-buses")[0] == ["Neman"]  # punctuation splits words
+    assert "0 firms found" in found("tractors neman")[1]
+    assert "0 firms found" in found("&|!:*'")[1]  # no words: tsquery syntax is not passed on
+
+
+def test_directory_search_uses_the_full_text_index_on_postgresql(db_session):
+    from matchmaker.services.firms import DirectoryQuery, directory_select, uses_full_text
+
+    stmt = directory_select(DirectoryQuery(q="tractor kits"), full_text=uses_full_text(db_session))
+    if db_session.get_bind().dialect.name == "postgresql":
+        db_session.execute(text("SET LOCAL enable_seqscan = off"))  # the test table is tiny
+        plan = "\n".join(db_session.scalars(text("EXPLAIN " + _literal_sql(stmt, db_session))))
+        assert "ix_firms_search" in plan
+    else:
+        assert " LIKE " in _literal_sql(stmt, db_session)
+
+
+def _literal_sql(stmt, session):
+    return str(stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
 
 
 def test_directory_survives_bad_page_numbers(client, auth, make_user):
