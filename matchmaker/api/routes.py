@@ -101,9 +101,7 @@ def list_firms(args):
         q=args["q"].strip(), sector=args["sector"], country=args["country"]
     )
     items, page = _page(
-        firm_service.directory_select(
-            query, full_text=firm_service.uses_full_text(db.session)
-        ),
+        firm_service.directory_select(query, full_text=firm_service.uses_full_text(db.session)),
         args,
     )
     return {**page, "items": [_firm_out(f) for f in items]}

@@ -58,9 +58,7 @@ def directory():
         country=args.get("country", "").strip().upper()[:2],
     )
     page = db.paginate(
-        firm_service.directory_select(
-            query, full_text=firm_service.uses_full_text(db.session)
-        ),
+        firm_service.directory_select(query, full_text=firm_service.uses_full_text(db.session)),
         per_page=current_app.config["FIRMS_PER_PAGE"],
         max_per_page=100,
         page=page_arg(request.args),
