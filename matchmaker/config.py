@@ -53,6 +53,8 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["PROXY_COUNT"] = int(env["MATCHMAKER_PROXIES"])
     if env.get("MATCHMAKER_WRITE_BATCH", "").isdigit():
         config["MATCH_WRITE_BATCH"] = max(1, int(env["MATCHMAKER_WRITE_BATCH"]))
+    if env.get("MATCHMAKER_API_RATE_LIMIT"):
+        config["API_RATE_LIMIT"] = env["MATCHMAKER_API_RATE_LIMIT"]
     if env.get("MATCHMAKER_STATE_DIR"):
         config["STATE_DIR"] = env["MATCHMAKER_STATE_DIR"]
     if env.get("TRUSTED_HOSTS"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 
 TOO_MANY = "Too many attempts in a short time. Please wait a little and try again."
@@ -15,6 +15,11 @@ REGISTER_PER_CLIENT = "20 per hour"
 RESET_PER_CLIENT = "10 per hour"
 MESSAGES_PER_USER = "60 per minute"
 API_PER_TOKEN = "600 per minute"  # noqa: S105 - a rate, not a secret
+
+
+def api_limit() -> str:
+    """Per API token; an operator may set another rate (MATCHMAKER_API_RATE_LIMIT)."""
+    return current_app.config.get("API_RATE_LIMIT") or API_PER_TOKEN
 
 
 def client_key() -> str:

@@ -87,7 +87,7 @@ def init_api(app: Flask) -> None:
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         limiter.limit(
-            ratelimits.API_PER_TOKEN,
+            ratelimits.api_limit,
             key_func=ratelimits.token_key,
             error_message=ratelimits.TOO_MANY,
         )(blueprint)  # token-authenticated: no cookies, so no cross-site forgery

@@ -29,6 +29,17 @@ def test_thirty_wrong_passwords_for_one_account_are_stopped(client, make_user):
     assert "Too many wrong passwords" in response.get_data(as_text=True)
 
 
+def test_operator_can_set_the_api_rate(app, client, world, db_session):
+    from matchmaker.services import tokens
+    from matchmaker.services.accounts import find_user
+
+    _, plain = tokens.create_token(db_session, find_user(db_session, "pk@example.com"), "t")
+    headers = {"Authorization": f"Bearer {plain}"}
+    app.config.update(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
+    statuses = [client.get("/api/v1/me", headers=headers).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
 def test_successful_sign_ins_do_not_count_as_failures(client, auth, make_user):
     make_user("regular@example.com")
     for _ in range(35):
