@@ -11,6 +11,7 @@ from matchmaker.api import schemas as s
 from matchmaker.errors import Forbidden, InvalidTransition, NotFound
 from matchmaker.extensions import db
 from matchmaker.models import Firm, Proposal, ProposalStatus
+from matchmaker.pagination import paginate
 from matchmaker.services import firms as firm_service
 from matchmaker.services import messaging, review
 from matchmaker.services.firm_records import record_of
@@ -35,11 +36,12 @@ def _unauthorized(blp: Blueprint):
 
 
 def _page(stmt, args: dict[str, Any]) -> tuple[list[Any], dict[str, int]]:
-    pagination = db.paginate(stmt, page=args["page"], per_page=args["per_page"], error_out=False)
+    pagination = paginate(stmt, page=args["page"], per_page=args["per_page"])
     return list(pagination.items), {
         "page": args["page"],
         "per_page": args["per_page"],
         "total": pagination.total or 0,
+        "total_is_capped": pagination.total_is_capped,
     }
 
 

@@ -42,7 +42,13 @@ class PageArgsSchema(StrictSchema):
 class PageSchema(ma.Schema):
     page = ma.fields.Integer(required=True)
     per_page = ma.fields.Integer(required=True)
-    total = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(
+        required=True, metadata={"description": "Items in all, counted up to 10,001"}
+    )
+    total_is_capped = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "True when there are more than 10,000 (total is then 10,001)"},
+    )
 
 
 class SectorSchema(ma.Schema):

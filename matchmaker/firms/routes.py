@@ -10,6 +10,7 @@ from matchmaker.extensions import db
 from matchmaker.firms.forms import FirmForm
 from matchmaker.formtools import page_arg
 from matchmaker.jobs import enqueue, refresh_job
+from matchmaker.pagination import paginate
 from matchmaker.services import firms as firm_service
 from matchmaker.services.firm_records import record_of
 from matchmaker.services.messaging import introduced
@@ -57,12 +58,11 @@ def directory():
         sector=args.get("sector", "").strip()[:32],
         country=args.get("country", "").strip().upper()[:2],
     )
-    page = db.paginate(
+    page = paginate(
         firm_service.directory_select(query, full_text=firm_service.uses_full_text(db.session)),
         per_page=current_app.config["FIRMS_PER_PAGE"],
         max_per_page=100,
         page=page_arg(request.args),
-        error_out=False,
     )
     return render_template(
         "firms/directory.html",

@@ -37,8 +37,6 @@ class Proposal(Base):
     __table_args__ = (
         UniqueConstraint("pk_firm_id", "by_firm_id", name="uq_proposals_pair"),
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
-        # The review queue: one status, best score first.
-        Index("ix_proposals_status_score", "status", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,3 +76,8 @@ class Proposal(Base):
 
     def partner_of(self, firm_id: int) -> Firm:
         return self.by_firm if firm_id == self.pk_firm_id else self.pk_firm
+
+
+# The review queue and the API list: best score first, ties by id, within one status or all.
+Index("ix_proposals_status_score", Proposal.status, Proposal.score.desc(), Proposal.id)
+Index("ix_proposals_score", Proposal.score.desc(), Proposal.id)

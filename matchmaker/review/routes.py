@@ -11,6 +11,7 @@ from matchmaker import jobs
 from matchmaker.errors import StaleVersion
 from matchmaker.extensions import db
 from matchmaker.formtools import page_arg
+from matchmaker.pagination import paginate
 from matchmaker.review.forms import BulkDecisionForm, DecisionForm
 from matchmaker.security import is_safe_next
 from matchmaker.services import dashboard, review
@@ -59,12 +60,11 @@ def queue():
         q=args.get("q", "").strip()[:100],
         sort=args.get("sort", "score"),
     )
-    page = db.paginate(
+    page = paginate(
         review.queue_select(filters),
         per_page=current_app.config["PROPOSALS_PER_PAGE"],
         max_per_page=100,
         page=page_arg(request.args),
-        error_out=False,
     )
     return render_template(
         "review/queue.html",
@@ -143,9 +143,7 @@ def bulk():
 @bp.get("/review/audit")
 @staff_required
 def audit():
-    page = db.paginate(
-        review.audit_select(), page=page_arg(request.args), per_page=50, error_out=False
-    )
+    page = paginate(review.audit_select(), page=page_arg(request.args), per_page=50)
     return render_template("review/audit.html", page=page)
 
 

@@ -116,14 +116,26 @@ def thread_list(session: Session, user: User) -> list[ThreadSummary]:
 
 
 def _unread_subquery(firm_id: int):
+    """Per thread of the firm, the messages from the other firm after its last read one. The
+    firm's threads come first (through its proposals' indexes), so the count touches only
+    their messages, however many the platform holds."""
     read_upto = (
         select(ThreadRead.last_read_message_id)
         .where(ThreadRead.thread_id == Message.thread_id, ThreadRead.firm_id == firm_id)
         .scalar_subquery()
     )
+    own_threads = (
+        select(Thread.id)
+        .join(Proposal, Thread.proposal_id == Proposal.id)
+        .where(_thread_access(firm_id))
+    )
     return (
         select(Message.thread_id, func.count(Message.id).label("unread"))
-        .where(Message.sender_firm_id != firm_id, Message.id > func.coalesce(read_upto, 0))
+        .where(
+            Message.thread_id.in_(own_threads),
+            Message.sender_firm_id != firm_id,
+            Message.id > func.coalesce(read_upto, 0),
+        )
         .group_by(Message.thread_id)
         .subquery()
     )
@@ -133,13 +145,7 @@ def unread_total(session: Session, user: User) -> int:
     if not user.is_firm_user or user.firm_id is None:
         return 0
     unread = _unread_subquery(user.firm_id)
-    total = session.scalar(
-        select(func.coalesce(func.sum(unread.c.unread), 0))
-        .select_from(unread)
-        .join(Thread, Thread.id == unread.c.thread_id)
-        .join(Proposal, Thread.proposal_id == Proposal.id)
-        .where(_thread_access(user.firm_id))
-    )
+    total = session.scalar(select(func.coalesce(func.sum(unread.c.unread), 0)))
     return int(total or 0)
 
 

@@ -180,16 +180,10 @@ def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
             "country": clean_search(f.country, 2),
         }
     )
-    pk, by = aliased(Firm), aliased(Firm)
-    stmt = (
-        select(Proposal)
-        .join(pk, Proposal.pk_firm_id == pk.id)
-        .join(by, Proposal.by_firm_id == by.id)
-        .options(
-            joinedload(Proposal.pk_firm).selectinload(Firm.sector_links),
-            joinedload(Proposal.by_firm).selectinload(Firm.sector_links),
-            joinedload(Proposal.decided_by),
-        )
+    stmt = select(Proposal).options(
+        joinedload(Proposal.pk_firm).selectinload(Firm.sector_links),
+        joinedload(Proposal.by_firm).selectinload(Firm.sector_links),
+        joinedload(Proposal.decided_by),
     )
     if f.status in {s.value for s in Status}:
         stmt = stmt.where(Proposal.status == f.status)
@@ -207,6 +201,9 @@ def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
                 )
             )
     if f.q:
+        # Joined only for a search: counting the queue then needs no join.
+        pk, by = aliased(Firm), aliased(Firm)
+        stmt = stmt.join(pk, Proposal.pk_firm_id == pk.id).join(by, Proposal.by_firm_id == by.id)
         pattern = (
             "%" + f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         )

@@ -290,3 +290,14 @@ def test_openapi_document_describes_every_operation(client):
     html = client.get("/api/v1/docs").get_data(as_text=True)
     assert "POST /api/v1/proposals/{proposal_id}/decision" in html
     assert "cdn" not in html.lower()
+
+
+def test_list_totals_say_when_they_are_capped(client, world, token_for, monkeypatch):
+    from matchmaker.pagination import CappedPagination
+
+    headers = token_for("other@example.com")
+    page = client.get("/api/v1/firms", headers=headers).get_json()
+    assert page["total_is_capped"] is False and page["total"] >= 2
+    monkeypatch.setattr(CappedPagination, "cap", 1)
+    page = client.get("/api/v1/firms", headers=headers).get_json()
+    assert page["total_is_capped"] is True and page["total"] == 2

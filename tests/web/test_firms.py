@@ -205,3 +205,15 @@ def test_contact_email_is_hidden_from_firms_not_introduced(client, auth, make_us
     auth.login("firm@example.com")
     html = client.get(f"/firms/{other.id}").get_data(as_text=True)
     assert "secret@partner.example" not in html
+
+
+def test_long_lists_count_only_up_to_the_cap(client, auth, make_user, make_firm, monkeypatch):
+    from matchmaker.pagination import CappedPagination
+
+    monkeypatch.setattr(CappedPagination, "cap", 3)
+    for n in range(5):
+        make_firm(ref=f"PK-{n}", name=f"Firm {n}", city="Lahore" if n < 2 else "Multan")
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+    assert "3+ firms found" in client.get("/firms").get_data(as_text=True)
+    assert "2 firms found" in client.get("/firms?q=lahore").get_data(as_text=True)

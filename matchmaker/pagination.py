@@ -1,0 +1,48 @@
+"""Pages of a list whose total is counted only up to a cap.
+
+Counting 200,000 proposals on every view of the review queue costs more than the rest of the
+page; past COUNT_CAP the exact figure helps nobody, so lists say "10,000+" instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import lazyload
+
+from matchmaker.extensions import db
+
+COUNT_CAP = 10_000
+
+
+class CappedPagination(SelectPagination):
+    cap = COUNT_CAP
+
+    def _query_count(self) -> int:
+        stmt = self._query_args["select"]
+        sub = stmt.options(lazyload("*")).order_by(None).limit(self.cap + 1).subquery()
+        return self._query_args["session"].execute(select(func.count()).select_from(sub)).scalar()
+
+    @property
+    def total_is_capped(self) -> bool:
+        return (self.total or 0) > self.cap
+
+    @property
+    def total_label(self) -> str:
+        """The total for people: "12", "1,234" or "10,000+"."""
+        if self.total_is_capped:
+            return f"{self.cap:,}+"
+        return f"{self.total or 0:,}"
+
+
+def paginate(stmt: Select[Any], *, page: int, per_page: int, max_per_page: int = 100):
+    return CappedPagination(
+        select=stmt,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=max_per_page,
+        error_out=False,
+    )
