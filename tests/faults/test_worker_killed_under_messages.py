@@ -1,0 +1,104 @@
+"""A gunicorn worker killed (SIGKILL) while firms post messages loses no message it answered."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import select
+
+from matchmaker.models import Message, Thread
+from tests.security.test_limit_with_workers import _free_port
+from tests.web.test_concurrency import Browser
+from tests.web.test_review import decide
+
+POSTS = 90
+
+
+def _workers(master: int) -> set[int]:
+    out = subprocess.run(  # noqa: S603 - fixed arguments
+        ["/usr/bin/pgrep", "-P", str(master)], capture_output=True, text=True
+    )
+    return {int(pid) for pid in out.stdout.split()}
+
+
+def test_killed_worker_loses_no_answered_message(app, client, auth, world, db_session, tmp_path):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve")
+    thread_id = db_session.scalar(select(Thread.id))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "MATCHMAKER_STATE_DIR": str(tmp_path),
+        "MATCHMAKER_ENV": "development",
+    }
+    env.pop("REDIS_URL", None)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(  # noqa: S603 - our own server and arguments
+        [str(gunicorn), "--workers", "3", "--bind", f"127.0.0.1:{port}", "matchmaker:create_app()"],
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                Browser(base).get("/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        senders = []
+        for email in ("pk@example.com", "by@example.com"):
+            browser = Browser(base)
+            senders.append((browser, browser.login(email)))
+        workers_before = _workers(server.pid)
+        assert len(workers_before) == 3
+        sent = threading.Semaphore(0)
+
+        def send(n: int) -> int:
+            browser, token = senders[n % 2]
+            try:
+                status = browser.post(
+                    f"/messages/{thread_id}", {"body": f"message {n}", "csrf_token": token}
+                )
+            except OSError:  # the connection died with the worker: not answered
+                status = 0
+            sent.release()
+            return status
+
+        def kill_one_worker() -> int:
+            for _ in range(POSTS // 3):
+                sent.acquire()  # a third of the posts are done, the rest are under way
+            victim = sorted(workers_before)[0]
+            os.kill(victim, signal.SIGKILL)
+            return victim
+
+        with ThreadPoolExecutor(max_workers=9) as pool:
+            killer = pool.submit(kill_one_worker)
+            statuses = list(pool.map(send, range(POSTS)))
+            victim = killer.result()
+        for _ in range(100):  # gunicorn's master replaces the killed worker
+            workers_after = _workers(server.pid)
+            if len(workers_after) == 3:
+                break
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+    assert victim not in workers_after and len(workers_after) == 3
+    answered = {n for n, status in enumerate(statuses) if status == 302}
+    assert set(statuses) <= {302, 0}, statuses
+    db_session.expire_all()
+    stored = list(db_session.scalars(select(Message.body)))
+    assert len(stored) == len(set(stored))  # nothing stored twice
+    assert {f"message {n}" for n in answered} <= set(stored)  # every answered one is kept
+    print(f"{len(answered)} of {POSTS} answered 302, {len(stored)} stored, worker {victim} killed")
