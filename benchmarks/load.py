@@ -119,7 +119,8 @@ def main() -> None:
                 print(
                     f"  {name:<22} {clients:>3} clients  {r['rps']:8.1f} req/s  "
                     f"p50 {r['p50_ms']:6.1f}  p95 {r['p95_ms']:6.1f}  p99 {r['p99_ms']:6.1f} ms  "
-                    f"errors {r['errors']}",
+                    f"errors {r['errors']}  CPU ms/request: "
+                    + ", ".join(f"{k} {v:.2f}" for k, v in r["cpu_ms"].items()),
                     flush=True,
                 )
     finally:
@@ -416,7 +417,46 @@ def _check_page(name: str, url: str, headers: dict) -> None:
         sys.exit(f"{name}: {url} answered {status}")
 
 
+def _cpu_seconds(pids) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone (a worker recycled by max_requests)
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
+def _pids(pattern: str) -> list[int]:
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True)  # noqa: S603,S607
+    return [int(pid) for pid in out.stdout.split()]
+
+
 def _wrk(url: str, headers: dict, clients: int, seconds: int) -> dict:
+    """One wrk run; also where the CPU went (server workers, PostgreSQL, wrk), per request."""
+    servers, database = _pids("gunicorn"), _pids("postgres")
+    before = (_cpu_seconds(servers), _cpu_seconds(database), os.times())
+    result = _run_wrk(url, headers, clients, seconds)
+    after = (_cpu_seconds(_pids("gunicorn")), _cpu_seconds(database), os.times())
+    n = max(1, result["requests"])
+    result["cpu_ms"] = {
+        "app": (after[0] - before[0]) * 1000 / n,
+        "db": (after[1] - before[1]) * 1000 / n,
+        "wrk": (
+            after[2].children_user
+            + after[2].children_system
+            - before[2].children_user
+            - before[2].children_system
+        )
+        * 1000
+        / n,
+    }
+    return result
+
+
+def _run_wrk(url: str, headers: dict, clients: int, seconds: int) -> dict:
     command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA)]
     for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]
