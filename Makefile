@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app matchmaker
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Translations: .po files are committed, the compiled .mo files are built here (git-ignored).
+PO := $(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
 
-.PHONY: run test install install-test lint format serve worker clean
+.PHONY: run test install install-test lint format serve worker clean translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,26 +23,38 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(MO)
 
-install-test: $(TEST_STAMP)
+install-test: $(TEST_STAMP) $(MO)
 
-run: $(STAMP)
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
+translations: $(MO)
+
+# After changing user-facing text: extract it and merge it into the catalogues to translate.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
+		--sort-output -o matchmaker/translations/messages.pot matchmaker templates templates/_macros
+	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations \
+		--no-location --omit-header --width 100 --ignore-obsolete
+
+run: $(STAMP) $(MO)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production serving: gunicorn, 2 x cores + 1 workers (gunicorn.conf.py). Needs SECRET_KEY and,
 # for more than one server, DATABASE_URL (PostgreSQL) and REDIS_URL.
-serve: $(STAMP)
+serve: $(STAMP) $(MO)
 	$(FLASK) db upgrade
 	MATCHMAKER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py 'matchmaker:create_app()'
 
 # The background job worker (needs REDIS_URL; without Redis, jobs run inline).
-worker: $(STAMP)
+worker: $(STAMP) $(MO)
 	$(FLASK) worker
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(MO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)

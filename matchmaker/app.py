@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -98,8 +99,12 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
     login_manager.init_app(app)
+    from matchmaker import i18n
+
+    i18n.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to open that page."
+    login_manager.login_message = i18n.LOGIN_MESSAGE
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 
     from matchmaker.auth.routes import load_user

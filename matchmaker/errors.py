@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import Response, jsonify, make_response, render_template, request
+from flask_babel import gettext, lazy_gettext
 from markupsafe import escape
 
 if TYPE_CHECKING:
@@ -62,10 +63,24 @@ def wants_json() -> bool:
     )
 
 
+# Werkzeug's own descriptions are English prose for developers; pages say it plainly.
+GENERIC = {
+    400: lazy_gettext("The request could not be understood. Reload the page and try again."),
+    403: lazy_gettext("You are not allowed to open this page."),
+    404: lazy_gettext("There is no page at this address."),
+    405: lazy_gettext("This page cannot be used that way."),
+    413: lazy_gettext("What you sent is too large."),
+    429: lazy_gettext("Too many attempts in a short time. Please wait a little and try again."),
+}
+
+
 def _render(status: int, message: str, code: str) -> Response:
     if wants_json():
         response = jsonify({"error": {"code": code, "message": message}})
     else:
+        # Messages written as catalogue entries (rate limits, abort texts) in the reader's
+        # language; gettext leaves any other text as it is.
+        message = gettext(str(message))
         try:
             page = render_template("errors/error.html", status=status, message=message)
         except Exception:  # e.g. an untrusted Host: no URLs can be built for the layout
@@ -97,6 +112,7 @@ def _validation_message(error: Exception) -> str | None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import HTTPException
 
     @app.errorhandler(DomainError)
@@ -110,6 +126,13 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         message = _validation_message(error) or error.description or error.name
+        if not wants_json() and error.description == type(error).description:
+            message = GENERIC.get(error.code or 500, message)
+        if isinstance(error, CSRFError) and not wants_json():
+            message = gettext(
+                "The form has expired or was not sent from this site. Reload the page and try "
+                "again."
+            )
         response = _render(error.code or 500, message, code)
         if error.code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
@@ -127,8 +150,10 @@ def register_errorhandlers(app: Flask) -> None:
             return handle_unexpected(error)
         response = _render(
             503,
-            "The database is not reachable right now. Your data is safe; please try again in "
-            "a minute.",
+            gettext(
+                "The database is not reachable right now. Your data is safe; please try again "
+                "in a minute."
+            ),
             "service_unavailable",
         )
         response.headers["Retry-After"] = "30"
@@ -147,4 +172,6 @@ def register_errorhandlers(app: Flask) -> None:
 
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
-        return _render(500, "Something went wrong on our side. Please try again.", "server_error")
+        return _render(
+            500, gettext("Something went wrong on our side. Please try again."), "server_error"
+        )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from matchmaker import i18n
 from matchmaker.extensions import db
+from matchmaker.security import is_safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -30,3 +32,25 @@ def healthz():
         db.session.rollback()
         return jsonify({"status": "unavailable"}), 503
     return jsonify({"status": "ok"})
+
+
+@bp.post("/language")
+def set_language():
+    """The language switcher: remembered in a cookie and, when signed in, on the account."""
+    code = request.form.get("lang", "")
+    if code not in i18n.LANGUAGES:
+        abort(400, "Unknown language.")
+    target = request.form.get("next", "")
+    response = redirect(target if is_safe_next(target) else url_for("main.index"))
+    response.set_cookie(
+        i18n.COOKIE,
+        code,
+        max_age=i18n.COOKIE_AGE,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+    if current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code
+        db.session.commit()
+    return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import lazyload
@@ -31,10 +32,10 @@ class CappedPagination(SelectPagination):
 
     @property
     def total_label(self) -> str:
-        """The total for people: "12", "1,234" or "10,000+"."""
+        """The total for people in their locale: "12", "1,234" or "10,000+" ("10 000+")."""
         if self.total_is_capped:
-            return f"{self.cap:,}+"
-        return f"{self.total or 0:,}"
+            return format_decimal(self.cap) + "+"
+        return format_decimal(self.total or 0)
 
 
 def paginate(stmt: Select[Any], *, page: int, per_page: int, max_per_page: int = 100):

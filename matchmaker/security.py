@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 if TYPE_CHECKING:
@@ -38,11 +39,11 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str) -> str | None:
     """Why a new password is not acceptable, or None. Any composition is fine."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        return _("Use at most %(num)s characters.", num=MAX_PASSWORD_LENGTH)
     if password.lower() in common_passwords() or len(set(password)) < 3:
-        return "This password is too common; choose one that others are unlikely to use."
+        return _("This password is too common; choose one that others are unlikely to use.")
     return None
 
 

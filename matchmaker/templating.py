@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+import flask_babel
 from flask import Flask, url_for
 from flask_login import current_user
 
@@ -18,8 +19,31 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("datetime")
     def format_datetime(value: datetime | None) -> str:
+        """Date and time (UTC) in the reader's locale: "28 Nov 2026, 14:05", "28 нояб. 2026 г."."""
         value = as_utc(value)
-        return value.strftime("%Y-%m-%d %H:%M") if value else ""
+        if not value:
+            return ""
+        return (
+            f"{flask_babel.format_date(value, 'medium')} {flask_babel.format_time(value, 'HH:mm')}"
+        )
+
+    @app.template_filter("day")
+    def format_day(value: str | date | None) -> str:
+        if not value:
+            return ""
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        return flask_babel.format_date(day, "medium")
+
+    @app.template_filter("number")
+    def format_number(value: int | float | None) -> str:
+        return flask_babel.format_decimal(value or 0)
+
+    @app.template_filter("decimal2")
+    def format_decimal2(value: float | None) -> str:
+        return flask_babel.format_decimal(value or 0, "0.00")
 
     @app.context_processor
     def navigation() -> dict[str, Any]:

@@ -1,36 +1,66 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from matchmaker.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
-PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters, any kind; not a common password."
+PASSWORD_HINT = _l(
+    "At least %(num)s characters, any kind; not a common password.", num=MIN_PASSWORD_LENGTH
+)
+REQUIRED = _l("Please fill in this field.")
+
+
+def _too_long(limit: int) -> Length:
+    return Length(max=limit, message=_l("At most %(num)s characters.", num=limit))
 
 
 def _email_field() -> EmailField:
-    return EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    return EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Email(message=_l("Please enter a valid e-mail address.")),
+            _too_long(254),
+        ],
+    )
 
 
 class NewPasswordForm(FlaskForm):
     """A new password typed twice (registration, change, reset)."""
 
     password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        _l("New password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=_l(
+                    "Between %(min)s and %(max)s characters.",
+                    min=MIN_PASSWORD_LENGTH,
+                    max=MAX_PASSWORD_LENGTH,
+                ),
+            ),
+        ],
         description=PASSWORD_HINT,
     )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", message=_l("The passwords do not match.")),
+        ],
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), _too_long(254)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        _l("Password"),
+        validators=[DataRequired(message=REQUIRED), _too_long(MAX_PASSWORD_LENGTH)],
     )
 
 
@@ -40,7 +70,8 @@ class RegisterForm(NewPasswordForm):
 
 class PasswordChangeForm(NewPasswordForm):
     current = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        _l("Current password"),
+        validators=[DataRequired(message=REQUIRED), _too_long(MAX_PASSWORD_LENGTH)],
     )
 
 
@@ -53,12 +84,14 @@ class ResetRequestForm(FlaskForm):
 
 
 class AccountForm(FlaskForm):
-    notify_email = BooleanField("E-mail me when EDB approves an introduction or a partner writes")
+    notify_email = BooleanField(
+        _l("E-mail me when EDB approves an introduction or a partner writes")
+    )
 
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Token name",
-        validators=[DataRequired(), Length(max=100)],
-        description="What the token is for, e.g. 'ERP export'.",
+        _l("Token name"),
+        validators=[DataRequired(message=REQUIRED), _too_long(100)],
+        description=_l("What the token is for, e.g. 'ERP export'."),
     )

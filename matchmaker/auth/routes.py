@@ -12,6 +12,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from matchmaker import ratelimits as limits
@@ -66,13 +68,17 @@ def register():
             for field, message in exc.errors.items():
                 getattr(form, field, form.email).errors.append(message)
         else:
+            user.locale = str(get_locale())  # e-mails follow the language of registration
+            db.session.commit()
             notifications.confirm_address(
                 user, accounts.confirmation_token(user, current_app.config["SECRET_KEY"])
             )
             _start_session(user)
             flash(
-                "Welcome! We sent you a link to confirm your address. Now describe your firm "
-                "so we can find partners for it.",
+                _(
+                    "Welcome! We sent you a link to confirm your address. Now describe your firm "
+                    "so we can find partners for it."
+                ),
                 "success",
             )
             return redirect(url_for("firms.edit"))
@@ -101,7 +107,7 @@ def login():
             form.password.errors.append("Wrong e-mail address or password.")
         else:
             _start_session(user)
-            flash("You are signed in.", "success")
+            flash(_("You are signed in."), "success")
             return redirect(next_url if is_safe_next(next_url) else url_for("main.index"))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -114,7 +120,7 @@ def logout():
     accounts.end_all_sessions(db.session, current_user._get_current_object())
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -138,7 +144,7 @@ def account():
     if request.method == "POST" and form.validate_on_submit():
         user.notify_email = bool(form.notify_email.data)
         db.session.commit()
-        flash("Your settings are saved.", "success")
+        flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page()
 
@@ -164,7 +170,7 @@ def create_token():
 @login_required
 def revoke_token(token_id: int):
     tokens.revoke_token(db.session, current_user._get_current_object(), token_id)
-    flash("The token is revoked; programs using it can no longer sign in.", "success")
+    flash(_("The token is revoked; programs using it can no longer sign in."), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -186,7 +192,7 @@ def change_password():
         else:
             # Every other session of this user has ended; this browser starts a new one.
             _start_session(user)
-            flash("Your password is changed; other devices have been signed out.", "success")
+            flash(_("Your password is changed; other devices have been signed out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
 
@@ -202,8 +208,10 @@ def reset_request():
             notifications.password_reset(user, token)
         # The same answer whether or not the address is registered.
         flash(
-            "If an account uses that address, we have sent it a link to choose a new "
-            "password. The link works once, for one hour.",
+            _(
+                "If an account uses that address, we have sent it a link to choose a new "
+                "password. The link works once, for one hour."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))
@@ -214,7 +222,7 @@ def reset_request():
 def reset(token: str):
     user = accounts.user_for_reset(db.session, token[:500], current_app.config["SECRET_KEY"])
     if user is None:
-        flash("This link is invalid, used or older than an hour. Ask for a new one.", "error")
+        flash(_("This link is invalid, used or older than an hour. Ask for a new one."), "error")
         return redirect(url_for("auth.reset_request"))
     form = ResetForm()
     if form.validate_on_submit():
@@ -223,7 +231,7 @@ def reset(token: str):
         except ValidationFailed as exc:
             _form_errors(form, exc)
         else:
-            flash("Your new password is set. Please sign in.", "success")
+            flash(_("Your new password is set. Please sign in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200
 
@@ -232,7 +240,7 @@ def reset(token: str):
 def confirm(token: str):
     user = accounts.confirm_email(db.session, token[:500], current_app.config["SECRET_KEY"])
     if user is None:
-        flash("This confirmation link is invalid or older than a week.", "error")
+        flash(_("This confirmation link is invalid or older than a week."), "error")
     else:
-        flash(f"Thank you: {user.email} is confirmed.", "success")
+        flash(_("Thank you: %(email)s is confirmed.", email=user.email), "success")
     return redirect(url_for("main.index"))

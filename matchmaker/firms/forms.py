@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
@@ -23,34 +25,38 @@ def _maxlength(field: str) -> dict[str, Any]:
 class FirmForm(FlaskForm):
     """Rendering and CSRF; the rules themselves live in services.firm_records."""
 
-    name = StringField("Firm name", render_kw=_maxlength("name") | {"required": True})
-    country = SelectField("Country", choices=choices([("PK", "Pakistan"), ("BY", "Belarus")]))
-    city = StringField("City", render_kw=_maxlength("city"))
-    sectors = CheckboxGroupField("Sectors", validators=[Optional()])
+    name = StringField(_l("Firm name"), render_kw=_maxlength("name") | {"required": True})
+    country = SelectField(
+        _l("Country"), choices=choices([("PK", _l("Pakistan")), ("BY", _l("Belarus"))])
+    )
+    city = StringField(_l("City"), render_kw=_maxlength("city"))
+    sectors = CheckboxGroupField(_l("Sectors"), validators=[Optional()])
     offers = TextAreaField(
-        "What your firm offers",
+        _l("What your firm offers"),
         render_kw=_maxlength("offers") | {"rows": 5, "required": True},
-        description="Products, capacities, technology: in English, Urdu or Russian.",
+        description=_l("Products, capacities, technology: in English, Urdu or Russian."),
     )
     seeks = TextAreaField(
-        "What you look for in a partner",
+        _l("What you look for in a partner"),
         render_kw=_maxlength("seeks") | {"rows": 5, "required": True},
     )
-    offer_types = CheckboxGroupField("Cooperation you offer", validators=[Optional()])
-    seek_types = CheckboxGroupField("Cooperation you seek", validators=[Optional()])
-    description = TextAreaField("About the firm", render_kw=_maxlength("description") | {"rows": 4})
-    employees = StringField("Employees", render_kw={"inputmode": "numeric", "maxlength": 9})
-    founded = StringField("Founded (year)", render_kw={"inputmode": "numeric", "maxlength": 4})
-    website = StringField("Website", render_kw=_maxlength("website") | {"type": "url"})
+    offer_types = CheckboxGroupField(_l("Cooperation you offer"), validators=[Optional()])
+    seek_types = CheckboxGroupField(_l("Cooperation you seek"), validators=[Optional()])
+    description = TextAreaField(
+        _l("About the firm"), render_kw=_maxlength("description") | {"rows": 4}
+    )
+    employees = StringField(_l("Employees"), render_kw={"inputmode": "numeric", "maxlength": 9})
+    founded = StringField(_l("Founded (year)"), render_kw={"inputmode": "numeric", "maxlength": 4})
+    website = StringField(_l("Website"), render_kw=_maxlength("website") | {"type": "url"})
     contact_email = StringField(
-        "Contact e-mail",
+        _l("Contact e-mail"),
         render_kw=_maxlength("contact_email") | {"type": "email"},
-        description="Shown to a partner only after EDB approves the introduction.",
+        description=_l("Shown to a partner only after EDB approves the introduction."),
     )
 
     def set_choices(self, sectors: list[Any], types: list[Any]) -> None:
-        self.sectors.choices = choices((s.code, s.label) for s in sectors)
-        type_choices = choices((t.code, t.label) for t in types)
+        self.sectors.choices = choices((s.code, gettext(s.label)) for s in sectors)
+        type_choices = choices((t.code, gettext(t.label)) for t in types)
         self.offer_types.choices = type_choices
         self.seek_types.choices = type_choices
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.errors import ValidationFailed
@@ -22,7 +23,7 @@ bp = Blueprint("firms", __name__)
 @login_required
 def edit():
     if not current_user.is_firm_user:
-        abort(403, "Only firm accounts have a firm profile.")
+        abort(403, _("Only firm accounts have a firm profile."))
     firm = current_user.firm
     form = FirmForm(data=record_of(firm) if firm and request.method == "GET" else None)
     form.set_choices(firm_service.sectors(db.session), firm_service.cooperation_types(db.session))
@@ -36,10 +37,10 @@ def edit():
                 (target.errors if target is not None else form.form_errors).append(message)
         else:
             _refresh_proposals(firm.id)
-            flash("Your firm profile is saved.", "success")
+            flash(_("Your firm profile is saved."), "success")
             return redirect(url_for("firms.show", firm_id=firm.id))
     if form.errors or form.form_errors:
-        flash("Please correct the marked fields; nothing was saved.", "error")
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
         return render_template("firms/edit.html", form=form, firm=firm), 400
     return render_template("firms/edit.html", form=form, firm=firm)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from matchmaker import ratelimits as limits
@@ -17,8 +19,12 @@ from matchmaker.templating import NAV_FIRM
 bp = Blueprint("messages", __name__)
 NAV_FIRM.extend(
     [
-        ("messages.matches", "Introductions", None),
-        ("messages.inbox", "Messages", lambda: messaging.unread_total(db.session, current_user)),
+        ("messages.matches", _l("Introductions"), None),
+        (
+            "messages.inbox",
+            _l("Messages"),
+            lambda: messaging.unread_total(db.session, current_user),
+        ),
     ]
 )
 
@@ -28,9 +34,9 @@ def firm_required(view):
     @login_required
     def wrapped(*args, **kwargs):
         if not current_user.is_firm_user:
-            abort(403, "This page is for firm accounts.")
+            abort(403, _("This page is for firm accounts."))
         if current_user.firm_id is None:
-            flash("Describe your firm first; introductions follow from your profile.", "info")
+            flash(_("Describe your firm first; introductions follow from your profile."), "info")
             return redirect(url_for("firms.edit"))
         return view(*args, **kwargs)
 
@@ -56,10 +62,12 @@ def matches():
 def respond(proposal_id: int):
     form = ResponseForm()
     if not form.validate():
-        abort(400, "Choose 'interested' or 'decline'.")
+        abort(400, _("Choose 'interested' or 'decline'."))
     messaging.respond(db.session, current_user, proposal_id, form.response.data)
     flash(
-        "Your answer is saved." if form.response.data == "interested" else "Introduction declined.",
+        _("Your answer is saved.")
+        if form.response.data == "interested"
+        else _("Introduction declined."),
         "success",
     )
     return redirect(url_for("messages.matches"))

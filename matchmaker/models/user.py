@@ -46,6 +46,8 @@ class User(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language chosen with the switcher: pages after sign-in and e-mails use it.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     firm: Mapped[Firm | None] = relationship(back_populates="user")
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
@@ -10,18 +11,18 @@ from matchmaker.services.review import MAX_NOTE, REJECT_REASONS
 
 class DecisionForm(FlaskForm):
     decision = SelectField(
-        "Decision",
-        choices=choices([("approve", "Approve"), ("reject", "Reject")]),
+        _l("Decision"),
+        choices=choices([("approve", _l("Approve")), ("reject", _l("Reject"))]),
         validators=[DataRequired(), AnyOf(["approve", "reject"])],
     )
     note = TextAreaField(
-        "Note",
+        _l("Note"),
         validators=[Optional(), Length(max=MAX_NOTE)],
         render_kw={"rows": 2, "maxlength": MAX_NOTE},
     )
     reject_reason = SelectField(
-        "Reason for rejecting",
-        choices=choices([("", "—"), *REJECT_REASONS.items()]),
+        _l("Reason for rejecting"),
+        choices=choices([("", "—"), *((k, _l(v)) for k, v in REJECT_REASONS.items())]),
         validators=[Optional()],
         validate_choice=False,
     )
@@ -31,8 +32,8 @@ class DecisionForm(FlaskForm):
 
 class BulkDecisionForm(FlaskForm):
     decision = SelectField(
-        "Decision for the selected proposals",
-        choices=choices([("approve", "Approve selected"), ("reject", "Reject selected")]),
+        _l("Decision for the selected proposals"),
+        choices=choices([("approve", _l("Approve selected")), ("reject", _l("Reject selected"))]),
         validators=[DataRequired(), AnyOf(["approve", "reject"])],
     )
-    note = TextAreaField("Note", validators=[Optional(), Length(max=MAX_NOTE)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])

@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from matchmaker import jobs
@@ -21,9 +24,9 @@ from matchmaker.templating import NAV_STAFF
 bp = Blueprint("review", __name__)
 NAV_STAFF.extend(
     [
-        ("review.queue", "Review"),
-        ("review.dashboard_page", "Dashboard"),
-        ("review.audit", "Audit trail"),
+        ("review.queue", _l("Review")),
+        ("review.dashboard_page", _l("Dashboard")),
+        ("review.audit", _l("Audit trail")),
     ]
 )
 
@@ -33,7 +36,7 @@ def staff_required(view):
     @login_required
     def wrapped(*args, **kwargs):
         if not current_user.is_staff:
-            abort(403, "This page is for EDB staff.")
+            abort(403, _("This page is for EDB staff."))
         return view(*args, **kwargs)
 
     return wrapped
@@ -97,8 +100,10 @@ def decide(proposal_id: int):
     if not form.validate():
         messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         if "csrf_token" in form.errors:
-            abort(400, "The form has expired or was not sent from this site. Reload and try again.")
-        abort(400, f"The decision could not be read: {messages}")
+            abort(
+                400, _("The form has expired or was not sent from this site. Reload and try again.")
+            )
+        abort(400, _("The decision could not be read: %(problems)s", problems=messages))
     try:
         proposal = review.decide(
             db.session,
@@ -113,8 +118,14 @@ def decide(proposal_id: int):
         return render_template(
             "review/conflict.html", message=exc.message, proposal_id=proposal_id
         ), 409
-    verb = "approved" if form.decision.data == "approve" else "rejected"
-    flash(f"Proposal {proposal.pk_firm.name} – {proposal.by_firm.name} {verb}.", "success")
+    text = (
+        _("Proposal %(pk)s – %(by)s approved.", pk=proposal.pk_firm.name, by=proposal.by_firm.name)
+        if form.decision.data == "approve"
+        else _(
+            "Proposal %(pk)s – %(by)s rejected.", pk=proposal.pk_firm.name, by=proposal.by_firm.name
+        )
+    )
+    flash(text, "success")
     target = form.next.data
     return redirect(target if is_safe_next(target) else url_for("review.queue"))
 
@@ -124,17 +135,17 @@ def decide(proposal_id: int):
 def bulk():
     form = BulkDecisionForm()
     if not form.validate():
-        abort(400, "The bulk decision could not be read.")
+        abort(400, _("The bulk decision could not be read."))
     ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 12][:200]
     if not ids:
-        flash("Select at least one proposal first.", "error")
+        flash(_("Select at least one proposal first."), "error")
         return redirect(
             request.referrer if is_safe_next(request.referrer) else url_for("review.queue")
         )
     done, problems = review.decide_many(
         db.session, current_user, ids, form.decision.data, form.note.data
     )
-    flash(f"{done} proposal(s) decided.", "success")
+    flash(ngettext("%(num)s proposal decided.", "%(num)s proposals decided.", done), "success")
     for problem in problems:
         flash(problem, "error")
     return redirect(url_for("review.queue"))
@@ -162,9 +173,9 @@ def dashboard_page():
 def start_recompute():
     outcome = jobs.start_recompute(current_app.config["MATCH_TOP_K"])
     messages = {
-        "busy": ("A recompute is already running; its progress is below.", "info"),
-        "queued": ("The recompute has started; its progress is below.", "success"),
-        "done": ("Proposals recomputed.", "success"),
+        "busy": (_("A recompute is already running; its progress is below."), "info"),
+        "queued": (_("The recompute has started; its progress is below."), "success"),
+        "done": (_("Proposals recomputed."), "success"),
     }
     flash(*messages.get(outcome, messages["queued"]))
     return redirect(url_for("review.dashboard_page"))

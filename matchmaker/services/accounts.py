@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,7 +41,7 @@ def create_user(
     if problem:
         raise ValidationFailed({"password": problem})
     if find_user(session, address) is not None:
-        raise ValidationFailed({"email": "An account with this e-mail address already exists."})
+        raise ValidationFailed({"email": _("An account with this e-mail address already exists.")})
     user = User(email=address, password_hash=hash_password(password), role=Role(role))
     session.add(user)
     if commit:
@@ -105,7 +106,7 @@ def set_password(session: Session, user: User, password: str) -> None:
 
 def change_password(session: Session, user: User, current: str, password: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise ValidationFailed({"current": "That is not your current password."})
+        raise ValidationFailed({"current": _("That is not your current password.")})
     set_password(session, user, password)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 FIELDS: tuple[str, ...] = (
     "ref",
@@ -62,25 +63,25 @@ def _clean_text(field: str, value: Any, errors: dict[str, str]) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        errors[field] = "must be text"
+        errors[field] = _("must be text")
         return None
     # Invisible spaces hide look-alike names; ZWJ/ZWNJ stay: Urdu spelling needs them.
     value = _INVISIBLE.sub("", value).strip()
     if not value:
         return None
     if _BAD_CHARS.search(value):
-        errors[field] = "contains control or direction-override characters"
+        errors[field] = _("contains control or direction-override characters")
         return None
     if field not in MULTILINE and _BAD_LINE_CHARS.search(value):
-        errors[field] = "must be a single line"
+        errors[field] = _("must be a single line")
         return None
     if field in ("name", "city") and value[0] in "=+@":
         # Such a cell runs as a formula when an export is opened in a spreadsheet.
-        errors[field] = "must not start with =, + or @"
+        errors[field] = _("must not start with =, + or @")
         return None
     limit = MAX_LENGTH.get(field)
     if limit and len(value) > limit:
-        errors[field] = f"at most {limit} characters (got {len(value)})"
+        errors[field] = _("at most %(limit)s characters (got %(got)s)", limit=limit, got=len(value))
         return None
     return value
 
@@ -91,7 +92,7 @@ def _clean_list(field: str, value: Any, allowed: frozenset[str], errors: dict[st
     if isinstance(value, str):
         value = value.split(";")
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        errors[field] = "must be a list of codes"
+        errors[field] = _("must be a list of codes")
         return []
     codes: list[str] = []
     for raw in value:
@@ -99,7 +100,7 @@ def _clean_list(field: str, value: Any, allowed: frozenset[str], errors: dict[st
         if not code:
             continue
         if code not in allowed:
-            errors[field] = f"unknown code {code!r}"
+            errors[field] = _("unknown code %(code)r", code=code)
             return []
         if code not in codes:
             codes.append(code)
@@ -114,19 +115,19 @@ def _clean_int(field: str, value: Any, errors: dict[str, str]) -> int | None:
         if not text:
             return None
         if not re.fullmatch(r"[+-]?\d{1,12}", text):
-            errors[field] = "must be a whole number"
+            errors[field] = _("must be a whole number")
             return None
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int):
-        errors[field] = "must be a whole number"
+        errors[field] = _("must be a whole number")
         return None
     if field == "employees" and not 0 <= value <= MAX_EMPLOYEES:
-        errors[field] = f"must be between 0 and {MAX_EMPLOYEES}"
+        errors[field] = _("must be between 0 and %(max)s", max=MAX_EMPLOYEES)
         return None
     if field == "founded":
         year = datetime.now(UTC).year
         if not 1800 <= value <= year:
-            errors[field] = f"must be a year between 1800 and {year}"
+            errors[field] = _("must be a year between 1800 and %(year)s", year=year)
             return None
     return value
 
@@ -134,9 +135,9 @@ def _clean_int(field: str, value: Any, errors: dict[str, str]) -> int | None:
 def _check_url(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "must be an http:// or https:// address"
+        return _("must be an http:// or https:// address")
     if " " in value:
-        return "must not contain spaces"
+        return _("must not contain spaces")
     return None
 
 
@@ -155,7 +156,7 @@ def validate_record(
     errors: dict[str, str] = {}
     for key in data:
         if key not in FIELDS:
-            errors[str(key)] = "unknown field"
+            errors[str(key)] = _("unknown field")
     clean: dict[str, Any] = {}
     for field in FIELDS:
         value = data.get(field)
@@ -169,11 +170,11 @@ def validate_record(
     required = REQUIRED if require_ref else tuple(f for f in REQUIRED if f != "ref")
     for field in required:
         if field not in errors and not clean[field]:
-            errors[field] = "required" if field != "sectors" else "choose at least one sector"
+            errors[field] = _("required") if field != "sectors" else _("choose at least one sector")
     if clean["ref"] and "ref" not in errors and not REF_RE.match(clean["ref"]):
-        errors["ref"] = "1-64 characters from A-Z, a-z, 0-9, '.', '_' and '-'"
+        errors["ref"] = _("1-64 characters from A-Z, a-z, 0-9, '.', '_' and '-'")
     if clean["country"] and "country" not in errors and clean["country"] not in COUNTRIES:
-        errors["country"] = "must be PK or BY"
+        errors["country"] = _("must be PK or BY")
     if clean["website"] and "website" not in errors:
         problem = _check_url(clean["website"])
         if problem:

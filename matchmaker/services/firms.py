@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -87,7 +88,7 @@ def new_ref(session: Session, country: str) -> str:
 def save_own_firm(session: Session, user: User, data: dict[str, Any]) -> Firm:
     """Create or update the firm of a firm user from profile-form data. Commits."""
     if not user.is_firm_user:
-        raise Forbidden("Only firm accounts have a firm profile.")
+        raise Forbidden(_("Only firm accounts have a firm profile."))
     firm = user.firm
     data = dict(data)
     data["ref"] = firm.ref if firm else "PENDING"
@@ -184,5 +185,5 @@ def directory_select(query: DirectoryQuery, *, full_text: bool = False) -> Selec
 def get_firm(session: Session, firm_id: int) -> Firm:
     firm = session.get(Firm, firm_id)
     if firm is None:
-        raise NotFound("No such firm.")
+        raise NotFound(_("No such firm."))
     return firm

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -20,7 +21,7 @@ _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _own_firm_id(user: User) -> int:
     if not user.is_firm_user or user.firm_id is None:
-        raise Forbidden("Only firm accounts with a profile have introductions and messages.")
+        raise Forbidden(_("Only firm accounts with a profile have introductions and messages."))
     return user.firm_id
 
 
@@ -69,10 +70,10 @@ def respond(session: Session, user: User, proposal_id: int, response: str) -> Pr
     """Mark interest in, or decline, an introduction (each side answers for itself)."""
     firm_id = _own_firm_id(user)
     if response not in RESPONSES:
-        raise ValidationFailed({"response": "must be 'interested' or 'declined'"})
+        raise ValidationFailed({"response": _("must be 'interested' or 'declined'")})
     proposal = session.get(Proposal, proposal_id)
     if proposal is None or proposal.status != Status.APPROVED or not proposal.involves(firm_id):
-        raise NotFound("No such introduction.")
+        raise NotFound(_("No such introduction."))
     if proposal.pk_firm_id == firm_id:
         proposal.pk_response = response
     else:
@@ -167,7 +168,7 @@ def get_thread(session: Session, user: User, thread_id: int) -> Thread:
         or thread.proposal.status != Status.APPROVED
         or not thread.proposal.involves(firm_id)
     ):
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     return thread
 
 
@@ -208,13 +209,19 @@ def mark_read(session: Session, thread: Thread, firm_id: int) -> None:
 def clean_body(body: str | None) -> str:
     text = (body or "").strip()
     if not text:
-        raise ValidationFailed({"body": "Write a message first."})
+        raise ValidationFailed({"body": _("Write a message first.")})
     if len(text) > MAX_BODY:
         raise ValidationFailed(
-            {"body": f"At most {MAX_BODY} characters (this one has {len(text)})."}
+            {
+                "body": _(
+                    "At most %(max)s characters (this one has %(got)s).",
+                    max=MAX_BODY,
+                    got=len(text),
+                )
+            }
         )
     if _BAD_CHARS.search(text):
-        raise ValidationFailed({"body": "The message contains control characters."})
+        raise ValidationFailed({"body": _("The message contains control characters.")})
     return text
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from matchmaker.models import Firm, User
 
@@ -20,6 +22,13 @@ def site_url(endpoint: str, **values: object) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
+def _locale(user: User | None) -> str:
+    from matchmaker.i18n import DEFAULT, LANGUAGES
+
+    locale = getattr(user, "locale", None)
+    return locale if locale in LANGUAGES else DEFAULT
+
+
 def _send(firm: Firm, subject: str, body: str) -> bool:
     to = _recipients(firm)
     if not to:
@@ -32,50 +41,76 @@ def _deliver(subject: str, body: str, to: list[str]) -> None:
     """Through the job queue when there is one; a mail failure never undoes the user's action."""
     from matchmaker.jobs import enqueue, mail_job
 
-    enqueue(mail_job, subject, body, to)
+    enqueue(mail_job, str(subject), str(body), to)
+
+
+def _footer() -> str:
+    return _("You can turn these e-mails off on your account page.") + "\n"
 
 
 def proposal_approved(firm: Firm, partner: Firm) -> bool:
     link = site_url("messages.matches")
-    return _send(
-        firm,
-        "EDB has introduced you to a partner",
-        f"Good news: the Engineering Development Board approved an introduction between "
-        f"{firm.name} and {partner.name} ({partner.country}).\n\n"
-        f"See the partner's profile and write to them: {link}\n\n"
-        f"You can turn these e-mails off on your account page.\n",
-    )
+    with force_locale(_locale(firm.user)):
+        subject = _("EDB has introduced you to a partner")
+        body = (
+            _(
+                "Good news: the Engineering Development Board approved an introduction between "
+                "%(firm)s and %(partner)s (%(country)s).",
+                firm=firm.name,
+                partner=partner.name,
+                country=partner.country,
+            )
+            + "\n\n"
+            + _("See the partner's profile and write to them: %(link)s", link=link)
+            + "\n\n"
+            + _footer()
+        )
+    return _send(firm, subject, body)
 
 
 def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
     link = site_url("messages.thread", thread_id=thread_id)
-    return _send(
-        firm,
-        f"New message from {sender.name}",
-        f"{sender.name} wrote to you on matchmaker.\n\nRead and answer: {link}\n\n"
-        f"You can turn these e-mails off on your account page.\n",
-    )
+    with force_locale(_locale(firm.user)):
+        subject = _("New message from %(name)s", name=sender.name)
+        body = (
+            _("%(name)s wrote to you on matchmaker.", name=sender.name)
+            + "\n\n"
+            + _("Read and answer: %(link)s", link=link)
+            + "\n\n"
+            + _footer()
+        )
+    return _send(firm, subject, body)
 
 
 def password_reset(user: User, token: str) -> bool:
     """The reset link, sent to the account's own address (never one typed in the form)."""
     link = site_url("auth.reset", token=token)
-    _deliver(
-        "Reset your matchmaker password",
-        f"Someone asked to reset the password of {user.email} on matchmaker.\n\n"
-        f"Choose a new password here (the link works once, for one hour):\n{link}\n\n"
-        "If it was not you, ignore this e-mail: your password stays as it is.\n",
-        [user.email],
-    )
+    with force_locale(_locale(user)):
+        subject = _("Reset your matchmaker password")
+        body = (
+            _("Someone asked to reset the password of %(email)s on matchmaker.", email=user.email)
+            + "\n\n"
+            + _("Choose a new password here (the link works once, for one hour):")
+            + f"\n{link}\n\n"
+            + _("If it was not you, ignore this e-mail: your password stays as it is.")
+            + "\n"
+        )
+    _deliver(subject, body, [user.email])
     return True
 
 
 def confirm_address(user: User, token: str) -> bool:
     link = site_url("auth.confirm", token=token)
-    _deliver(
-        "Confirm your e-mail address for matchmaker",
-        f"Welcome to matchmaker. Please confirm that {user.email} is your address:\n"
-        f"{link}\n\nThe link works for a week. If you did not register, ignore this e-mail.\n",
-        [user.email],
-    )
+    with force_locale(_locale(user)):
+        subject = _("Confirm your e-mail address for matchmaker")
+        body = (
+            _(
+                "Welcome to matchmaker. Please confirm that %(email)s is your address:",
+                email=user.email,
+            )
+            + f"\n{link}\n\n"
+            + _("The link works for a week. If you did not register, ignore this e-mail.")
+            + "\n"
+        )
+    _deliver(subject, body, [user.email])
     return True

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
@@ -37,7 +38,7 @@ MAX_NOTE = 2000
 
 def _require_staff(user: User) -> None:
     if not user.is_staff:
-        raise Forbidden("Only EDB staff can review proposals.")
+        raise Forbidden(_("Only EDB staff can review proposals."))
 
 
 def get_proposal(session: Session, proposal_id: int) -> Proposal:
@@ -51,7 +52,7 @@ def get_proposal(session: Session, proposal_id: int) -> Proposal:
         )
     )
     if proposal is None:
-        raise NotFound("No such proposal.")
+        raise NotFound(_("No such proposal."))
     return proposal
 
 
@@ -68,7 +69,7 @@ def decide(
     """Approve or reject (or change an earlier decision). Commits, audits, notifies."""
     _require_staff(actor)
     if decision not in DECISIONS:
-        raise InvalidTransition("The decision must be 'approve' or 'reject'.")
+        raise InvalidTransition(_("The decision must be 'approve' or 'reject'."))
     note = (note or "").strip()[:MAX_NOTE] or None
     if reject_reason is not None and reject_reason not in REJECT_REASONS:
         reject_reason = None
@@ -94,8 +95,10 @@ def decide(
     if result.rowcount != 1:
         session.rollback()
         raise StaleVersion(
-            "Another officer changed this proposal after you opened it. "
-            "Reload the page to see the current decision."
+            _(
+                "Another officer changed this proposal after you opened it. "
+                "Reload the page to see the current decision."
+            )
         )
     action = "decide" if old_status == Status.PROPOSED else "redecide"
     session.add(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,9 @@ def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str
     """A new token for the user; the plain token is returned once and never stored."""
     name = (name or "").strip()[:100] or "API token"
     if len(list_tokens(session, user)) >= MAX_TOKENS:
-        raise ValidationFailed({"name": f"At most {MAX_TOKENS} active tokens; revoke one first."})
+        raise ValidationFailed(
+            {"name": _("At most %(num)s active tokens; revoke one first.", num=MAX_TOKENS)}
+        )
     plain = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), prefix=plain[:10])
     session.add(token)
@@ -45,7 +48,7 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
 def revoke_token(session: Session, user: User, token_id: int) -> None:
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     token.revoked_at = utcnow()
     session.commit()
 

@@ -1,0 +1,125 @@
+"""Languages: English, Urdu (right to left) and Russian, with Flask-Babel.
+
+The reader's language is, in order: the choice made with the switcher (a year-long cookie, and
+the account's `locale` when signed in), the account's stored choice, the browser's
+Accept-Language, English. The API always answers in English (its clients are programs).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context, request
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
+
+LANGUAGES = {"en": "English", "ur": "اردو", "ru": "Русский"}
+RTL = frozenset({"ur"})
+DEFAULT = "en"
+COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def _(text: str) -> str:
+    """Marks a string for extraction whose translation is looked up later (N_ in gettext)."""
+    return text
+
+
+# Reference data stored in English in the database (CONTRACT.md), translated when shown.
+SECTOR_LABELS = (
+    _("Tractors and tractor assembly"),
+    _("Agricultural machinery and implements"),
+    _("Electric buses and e-mobility"),
+    _("Automotive parts and components"),
+    _("Power and oil transformers, electrical equipment"),
+    _("Coal mining and machinery"),
+    _("Gold and silver extraction"),
+    _("Iron ore mining and machinery"),
+    _("Construction and road machinery"),
+    _("Concrete and building materials"),
+    _("Textiles and apparel"),
+    _("Rice milling and processing"),
+    _("Citrus and horticulture"),
+    _("Food processing and agro-industry"),
+    _("Leather and leather apparel"),
+    _("Footwear"),
+    _("Medical and surgical instruments"),
+    _("Agricultural research and technology"),
+    _("Haulage and logistics"),
+)
+COOPERATION_LABELS = (
+    _("Local assembly of CKD/SKD kits"),
+    _("Joint manufacturing, localisation of parts"),
+    _("Technology licence or transfer"),
+    _("Dealer network, sales, after-sales service"),
+    _("Export / import trade"),
+    _("Equity or capital"),
+    _("Joint R&D, training"),
+    _("Maintenance, engineering services"),
+)
+# Flask-Login's message, translated through its localize_callback.
+LOGIN_MESSAGE = _("Please sign in to open that page.")
+
+# Stored words (statuses, answers, roles, audit actions) shown in the reader's language.
+TERMS = {
+    "proposed": _("proposed"),
+    "approved": _("approved"),
+    "rejected": _("rejected"),
+    "interested": _("interested"),
+    "declined": _("declined"),
+    "firm": _("firm"),
+    "staff": _("staff"),
+    "admin": _("admin"),
+    "decide": _("decision"),
+    "redecide": _("changed decision"),
+}
+REJECT_REASON_LABELS = (
+    _("Sectors do not really fit"),
+    _("One side lacks the capacity"),
+    _("Already in contact / duplicate"),
+    _("Not in line with JWG priorities"),
+    _("Other (see note)"),
+)
+COUNTRIES = {"PK": lazy_gettext("Pakistan"), "BY": lazy_gettext("Belarus")}
+
+
+def select_locale() -> str:
+    if not has_request_context() or request.path.startswith("/api/"):
+        return DEFAULT
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    stored = getattr(current_user, "locale", None) if current_user else None
+    if stored in LANGUAGES:
+        return stored
+    return request.accept_languages.best_match(LANGUAGES, DEFAULT) or DEFAULT
+
+
+def term(value: str | None) -> str:
+    value = str(value or "")
+    return gettext(TERMS[value]) if value in TERMS else value
+
+
+def label(text: str | None) -> str:
+    """A stored English label (sector, cooperation type) in the reader's language."""
+    return gettext(text) if text else ""
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from matchmaker.extensions import babel
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language() -> dict:
+        code = str(get_locale() or DEFAULT)
+        return {
+            "lang": code,
+            "text_direction": "rtl" if code in RTL else "ltr",
+            "languages": LANGUAGES,
+        }
+
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.globals["term"] = term
+    app.jinja_env.globals["country_name"] = lambda code: str(COUNTRIES.get(code, code))
