@@ -29,7 +29,7 @@ def register_and_describe(
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/firm/edit")
     for field, value in profile.items():
         page.fill(f"#{field}", value)
@@ -53,7 +53,7 @@ def sign_in(pages, email, width=1280):
     page.goto("/auth/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     return page
 

@@ -1,0 +1,142 @@
+"""Each role's main journey in English, Urdu and Russian, at desktop and at phone width.
+
+The language is chosen with the switcher as a person would; every page must be in that
+language (the catalogue's text, looked up through the app), in the right direction, fit a
+375 px screen without horizontal scrolling, and log no script or console error (the `pages`
+fixture fails the test on any)."""
+
+import pytest
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from matchmaker.models import Thread
+from matchmaker.services import messaging, review
+from matchmaker.services.accounts import find_user
+from tests.conftest import PASSWORD
+
+LANGUAGES = ["en", "ur", "ru"]
+WIDTHS = {"desktop": 1280, "phone": 375}
+# What sticks out of the screen, to name it when a page is too wide.
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 1 || e.getBoundingClientRect().left < -1)
+  .concat([...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1
+    && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0))
+  .slice(-4).map(e => e.outerHTML.slice(0, 160))"""
+
+
+@pytest.fixture
+def say(app):
+    def translate(lang: str, text: str, **variables) -> str:
+        with app.test_request_context(), force_locale(lang):
+            return gettext(text, **variables)
+
+    return translate
+
+
+@pytest.fixture
+def introduced(app, world, db_session):
+    """The world's first proposal approved, with a first message from the Pakistani firm."""
+    with app.test_request_context():  # the services send their e-mails
+        officer = find_user(db_session, "staff@example.com")
+        review.decide(db_session, officer, world.proposal_id, "approve", "Good fit")
+        messaging.post_message(
+            db_session, find_user(db_session, "pk@example.com"), _thread(db_session), "Salaam!"
+        )
+    return world
+
+
+def _thread(db_session) -> int:
+    return db_session.scalar(select(Thread.id))
+
+
+class Visit:
+    def __init__(self, pages, lang: str, width: int, label: str) -> None:
+        self.pages, self.lang, self.width, self.label = pages, lang, width, label
+        self.page = pages.new(width=width)
+        self.page.goto("/auth/login")
+        if lang != "en":
+            self.page.click(f"form.languages button[value='{lang}']")
+            self.page.wait_for_load_state()
+
+    def check(self, step: str) -> None:
+        page = self.page
+        assert page.get_attribute("html", "lang") == self.lang
+        assert page.get_attribute("html", "dir") == ("rtl" if self.lang == "ur" else "ltr")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.width, (step, width, page.evaluate(WIDEST))
+        self.pages.shot(page, f"{self.label}-{step}-{self.lang}-{self.width}")
+
+    def sign_in(self, email: str) -> None:
+        self.page.fill("#email", email)
+        self.page.fill("#password", PASSWORD)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_newcomer_registers_and_is_told_what_to_fix(pages, say, lang, width):
+    visit = Visit(pages, lang, width, "newcomer")
+    page = visit.page
+    page.goto("/")
+    assert say(lang, "Find your partner across Pakistan and Belarus") in page.text_content("h1")
+    visit.check("home")
+    page.click(f"main a:has-text('{say(lang, 'Register your firm')}')")
+    page.fill("#email", "new@firm.example")
+    page.fill("#password", "short")
+    page.fill("#confirm", "other")
+    page.click("main button[type=submit]")
+    errors = page.locator("[role=alert]").all_text_contents()
+    assert say(lang, "The passwords do not match.") in " ".join(errors)
+    assert page.input_value("#email") == "new@firm.example"  # nothing typed is lost
+    visit.check("register-errors")
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_firm_finds_partners_and_writes_to_them(pages, say, introduced, lang, width):
+    visit = Visit(pages, lang, width, "firm")
+    visit.sign_in("pk@example.com")
+    page = visit.page
+    page.goto("/firms?q=tractors")
+    assert say(lang, "Firm directory") in page.text_content("h1")
+    visit.check("directory")
+    page.goto("/matches")
+    assert say(lang, "Your introductions") in page.text_content("h1")
+    assert "Neman Tractors" in page.text_content("main")
+    visit.check("matches")
+    page.click(f"main a:has-text('{say(lang, 'Write to %(name)s', name='Neman Tractors')}')")
+    page.fill("#body", f"A message in {lang}: ہم تیار ہیں / мы готовы")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert f"A message in {lang}" in page.text_content(".messages")
+    visit.check("thread")
+    page.goto("/firm/edit")
+    assert say(lang, "What your firm offers") in page.text_content("label[for=offers]")
+    visit.check("profile")
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_officer_reviews_decides_and_sees_the_dashboard(pages, say, world, lang, width):
+    visit = Visit(pages, lang, width, "officer")
+    visit.sign_in("staff@example.com")
+    page = visit.page
+    page.goto("/review")
+    assert say(lang, "Review proposals") in page.text_content("h1")
+    visit.check("queue")
+    page.click("li.proposal h2 a >> nth=0")
+    page.wait_for_load_state()
+    assert say(lang, "Why this match") in page.text_content("main")
+    visit.check("detail")
+    page.fill("textarea[name=note]", "Approved in the browser test")
+    page.click("main button.approve")
+    page.wait_for_load_state()
+    assert say(lang, "approved") in page.text_content("main .status")
+    page.goto("/dashboard")
+    assert say(lang, "Introduction funnel by sector") in page.text_content("main")
+    assert page.locator("svg[role=img]").count() == 3
+    visit.check("dashboard")
+    page.goto("/review/audit")
+    assert "Approved in the browser test" in page.text_content("table")
+    visit.check("audit")
