@@ -18,7 +18,10 @@ LANGUAGES = ["en", "ur", "ru"]
 WIDTHS = {"desktop": 1280, "phone": 375}
 # What sticks out of the screen, to name it when a page is too wide.
 WIDEST = """() => [...document.querySelectorAll('body *')]
-  .filter(e => { const r = e.getBoundingClientRect(); return r.right > innerWidth + 1 || r.left < -1 })
+  .filter(e => {
+    const r = e.getBoundingClientRect()
+    return r.right > innerWidth + 1 || r.left < -1
+  })
   .concat([...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1
     && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0))
   .slice(-4).map(e => e.outerHTML.slice(0, 160))"""
