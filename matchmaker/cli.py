@@ -76,7 +76,25 @@ def firms_import(path: str, dry_run: bool, skip_invalid: bool) -> None:
         fail(str(exc), 2)
     except UnicodeDecodeError as exc:
         fail(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-    report = importing.import_firms(db.session, items, dry_run=dry_run, skip_invalid=skip_invalid)
+    from tqdm import tqdm
+
+    # Progress on stderr for files that take more than a second (a bar per stage).
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int) -> None:
+        if stage not in bars:
+            bars[stage] = tqdm(
+                total=len(items), desc=stage, unit=" records", delay=1.0, file=sys.stderr
+            )
+        bars[stage].update(done - bars[stage].n)
+
+    try:
+        report = importing.import_firms(
+            db.session, items, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress
+        )
+    finally:
+        for bar in bars.values():
+            bar.close()
     for line in report.errors:
         click.echo(line, err=True)
     if report.written:

@@ -29,6 +29,10 @@ class ImportReport:
     firm_ids: list[int] = field(default_factory=list)  # created or changed, for re-matching
 
 
+Progress = Callable[[str, int], None]
+PROGRESS_EVERY = 100
+
+
 class UnsupportedFormat(ValueError):
     pass
 
@@ -104,13 +108,17 @@ def import_firms(
     *,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Validate every record, then upsert by ref: all or nothing unless skip_invalid."""
+    """Validate every record, then upsert by ref: all or nothing unless skip_invalid.
+    `progress(stage, done)` is called as records are checked and written."""
     report = ImportReport()
     taxonomy = load_taxonomy(session)
     good: list[dict[str, Any]] = []
     seen_refs: dict[str, int] = {}
-    for fmt, number, raw, problem in items:
+    for count, (fmt, number, raw, problem) in enumerate(items, start=1):
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress("checked", count)
         if raw is None:
             # CONTRACT: the field of a line that does not parse is `json` or `csv`.
             field_name = "csv" if fmt == "csv" else "json"
@@ -130,13 +138,18 @@ def import_firms(
     report.valid = len(good)
     if dry_run or (report.errors and not skip_invalid):
         return report
-    _upsert(session, good, report)
+    _upsert(session, good, report, progress)
     session.commit()
     report.written = True
     return report
 
 
-def _upsert(session: Session, records: list[dict[str, Any]], report: ImportReport) -> None:
+def _upsert(
+    session: Session,
+    records: list[dict[str, Any]],
+    report: ImportReport,
+    progress: Progress | None = None,
+) -> None:
     existing: dict[str, Firm] = {}
     refs = [r["ref"] for r in records]
     for i in range(0, len(refs), 500):
@@ -148,7 +161,9 @@ def _upsert(session: Session, records: list[dict[str, Any]], report: ImportRepor
         )
         existing.update((f.ref, f) for f in session.scalars(stmt))
     changed: list[Firm] = []
-    for record in records:
+    for count, record in enumerate(records, start=1):
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress("written", count)
         firm = existing.get(record["ref"])
         if firm is None:
             firm = Firm(ref=record["ref"])

@@ -164,3 +164,16 @@ def test_the_development_set_imports(runner, db_session):
     result = runner.invoke(args=["firms", "import", str(DEV_FIRMS)])
     assert result.exit_code == 0, result.stderr
     assert count_firms(db_session) == 80
+
+
+def test_import_reports_progress_as_it_checks_and_writes(app, db_session):
+    from matchmaker.services.importing import import_firms
+
+    items = [("jsonl", n, firm_record(ref=f"PK-{n}"), None) for n in range(1, 251)]
+    seen = []
+    with app.app_context():
+        from matchmaker.extensions import db
+
+        report = import_firms(db.session, items, progress=lambda stage, n: seen.append((stage, n)))
+    assert report.created == 250
+    assert seen == [("checked", 100), ("checked", 200), ("written", 100), ("written", 200)]
