@@ -7,9 +7,8 @@ Accept-Language, English. The API always answers in English (its clients are pro
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import gettext, lazy_gettext
-from flask_login import current_user
 
 LANGUAGES = {"en": "English", "ur": "اردو", "ru": "Русский"}
 RTL = frozenset({"ur"})
@@ -87,7 +86,10 @@ def select_locale() -> str:
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen
-    stored = getattr(current_user, "locale", None) if current_user else None
+    # The account's choice if this request has loaded the user already (pages that need a
+    # user do so first); never a database query from here: error pages ask for the locale
+    # too, also when the database is down.
+    stored = getattr(g.get("_login_user"), "locale", None)
     if stored in LANGUAGES:
         return stored
     return request.accept_languages.best_match(LANGUAGES, DEFAULT) or DEFAULT

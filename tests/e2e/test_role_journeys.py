@@ -84,6 +84,10 @@ def test_newcomer_registers_and_is_told_what_to_fix(pages, say, lang, width):
     page.goto("/")
     assert say(lang, "Find your partner across Pakistan and Belarus") in page.text_content("h1")
     visit.check("home")
+    # Keyboard: the first Tab lands on the skip link, which then shows and leads to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.locator(".skip").bounding_box()["y"] >= 0
     page.click(f"main a:has-text('{say(lang, 'Register your firm')}')")
     page.fill("#email", "new@firm.example")
     page.fill("#password", "short")
