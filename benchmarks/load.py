@@ -287,7 +287,8 @@ def _fill(url: str, n_firms: int, n_proposals: int, n_messages: int, state: Path
                             now,
                         )
                     )
-        per_thread = max(1, n_messages // max(1, len(approved)))
+        # n_messages in all: every thread gets the same share, the first ones one more.
+        per_thread, extra = divmod(n_messages, max(1, len(approved)))
         with cur.copy(
             "COPY threads (id, proposal_id, created_at, last_message_at) FROM STDIN"
         ) as copy:
@@ -297,14 +298,15 @@ def _fill(url: str, n_firms: int, n_proposals: int, n_messages: int, state: Path
             "COPY messages (thread_id, sender_firm_id, body, created_at) FROM STDIN"
         ) as copy:
             for thread_id, (_, pk_id, by_id) in enumerate(approved, start=1):
-                for k in range(per_thread):
+                count = per_thread + (1 if thread_id <= extra else 0)
+                for k in range(count):
                     copy.write_row(
                         (
                             thread_id,
                             pk_id if k % 2 == 0 else by_id,
                             "Thank you for the introduction. Could you send the specification "
                             f"sheet and the price for a first batch of {10 * (k + 1)} units?",
-                            now - timedelta(minutes=per_thread - k),
+                            now - timedelta(minutes=count - k),
                         )
                     )
         for table in ("firms", "proposals", "threads"):
