@@ -120,6 +120,10 @@ def test_firm_finds_partners_and_writes_to_them(pages, say, introduced, lang, wi
     visit.check("thread")
     page.goto("/firm/edit")
     assert say(lang, "What your firm offers") in page.text_content("label[for=offers]")
+    sizes = page.eval_on_selector_all(
+        "main input[type=checkbox]", "els => els.map(e => e.getBoundingClientRect().width)"
+    )
+    assert len(sizes) > 20 and min(sizes) >= 16, sizes  # no box squeezed by a long label
     visit.check("profile")
 
 
