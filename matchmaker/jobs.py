@@ -120,16 +120,13 @@ def recompute_job(top_k: int = 10) -> str:
 @contextmanager
 def _recompute_lock():
     connection = redis_connection()
-    if connection is None:
-        acquired = _inline_lock.acquire(blocking=False)
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                _inline_lock.release()
-        return
-    # Expires on its own if a worker dies holding it.
-    lock = connection.lock(LOCK_KEY, timeout=2 * 3600, blocking=False)
+    # Without Redis, a lock of this process; with it, one shared by every worker that expires
+    # on its own if a worker dies holding it. Both acquire and release alike.
+    lock = (
+        _inline_lock
+        if connection is None
+        else connection.lock(LOCK_KEY, timeout=2 * 3600, blocking=False)
+    )
     acquired = lock.acquire(blocking=False)
     try:
         yield acquired

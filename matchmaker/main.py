@@ -9,6 +9,7 @@ from sqlalchemy import text
 from matchmaker import i18n
 from matchmaker.extensions import db
 from matchmaker.security import is_safe_next
+from matchmaker.services import accounts
 
 bp = Blueprint("main", __name__)
 
@@ -50,7 +51,6 @@ def set_language():
         httponly=True,
         samesite="Lax",
     )
-    if current_user.is_authenticated and current_user.locale != code:
-        current_user.locale = code
-        db.session.commit()
+    if current_user.is_authenticated:
+        accounts.update_settings(db.session, current_user._get_current_object(), locale=code)
     return response

@@ -97,15 +97,12 @@ def _firm_out(firm: Firm) -> dict[str, Any]:
 @firms_bp.response(200, s.FirmPageSchema)
 @_unauthorized(firms_bp)
 def list_firms(args):
-    """The firm directory: search `q` over name, offers, seeks and description."""
+    """The firm directory: search `q` over name, city, offers, seeks and description."""
     api_user()
     query = firm_service.DirectoryQuery(
         q=args["q"].strip(), sector=args["sector"], country=args["country"]
     )
-    items, page = _page(
-        firm_service.directory_select(query, full_text=firm_service.uses_full_text(db.session)),
-        args,
-    )
+    items, page = _page(firm_service.directory_select(db.session, query), args)
     return {**page, "items": [_firm_out(f) for f in items]}
 
 

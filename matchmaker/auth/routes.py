@@ -63,13 +63,16 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(db.session, form.email.data, form.password.data)
+            user = accounts.create_user(
+                db.session,
+                form.email.data,
+                form.password.data,
+                locale=str(get_locale()),  # e-mails follow the language of registration
+            )
         except ValidationFailed as exc:
             for field, message in exc.errors.items():
                 getattr(form, field, form.email).errors.append(message)
         else:
-            user.locale = str(get_locale())  # e-mails follow the language of registration
-            db.session.commit()
             notifications.confirm_address(
                 user, accounts.confirmation_token(user, current_app.config["SECRET_KEY"])
             )
@@ -142,8 +145,7 @@ def account():
     user = current_user._get_current_object()
     form = AccountForm()
     if request.method == "POST" and form.validate_on_submit():
-        user.notify_email = bool(form.notify_email.data)
-        db.session.commit()
+        accounts.update_settings(db.session, user, notify_email=bool(form.notify_email.data))
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page()

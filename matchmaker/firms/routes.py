@@ -60,7 +60,7 @@ def directory():
         country=args.get("country", "").strip().upper()[:2],
     )
     page = paginate(
-        firm_service.directory_select(query, full_text=firm_service.uses_full_text(db.session)),
+        firm_service.directory_select(db.session, query),
         per_page=current_app.config["FIRMS_PER_PAGE"],
         max_per_page=100,
         page=page_arg(request.args),

@@ -34,15 +34,24 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 def create_user(
-    session: Session, email: str, password: str, role: Role = Role.FIRM, *, commit: bool = True
+    session: Session,
+    email: str,
+    password: str,
+    role: Role = Role.FIRM,
+    *,
+    locale: str | None = None,
+    commit: bool = True,
 ) -> User:
+    """A new account. `locale`: the language its e-mails go out in (that of registration)."""
     address = normalise_email(email)
     problem = password_problem(password)
     if problem:
         raise ValidationFailed({"password": problem})
     if find_user(session, address) is not None:
         raise ValidationFailed({"email": _("An account with this e-mail address already exists.")})
-    user = User(email=address, password_hash=hash_password(password), role=Role(role))
+    user = User(
+        email=address, password_hash=hash_password(password), role=Role(role), locale=locale
+    )
     session.add(user)
     if commit:
         session.commit()
@@ -57,6 +66,25 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+def update_settings(
+    session: Session,
+    user: User,
+    *,
+    notify_email: bool | None = None,
+    locale: str | None = None,
+) -> None:
+    """The account's own settings: e-mail notifications, language. Commits if anything changed."""
+    changed = False
+    if notify_email is not None and user.notify_email != notify_email:
+        user.notify_email = notify_email
+        changed = True
+    if locale is not None and user.locale != locale:
+        user.locale = locale
+        changed = True
+    if changed:
+        session.commit()
 
 
 def end_all_sessions(session: Session, user: User) -> None:

@@ -44,9 +44,7 @@ def backup(database_url: str, target: str | Path) -> Path:
             str(target),
             _pg_url(database_url),
         ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-        if done.returncode:
-            raise BackupError(done.stderr.strip() or "pg_dump failed")
+        _run(command)
         return target
     raise BackupError(f"no backup method for {url.get_backend_name()}")
 
@@ -72,8 +70,13 @@ def restore(database_url: str, source: str | Path) -> None:
             _pg_url(database_url),
             str(source),
         ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-        if done.returncode:
-            raise BackupError(done.stderr.strip() or "pg_restore failed")
+        _run(command)
         return
     raise BackupError(f"no restore method for {url.get_backend_name()}")
+
+
+def _run(command: list[str]) -> None:
+    """A PostgreSQL client tool; its own message if it fails."""
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode:
+        raise BackupError(done.stderr.strip() or f"{Path(command[0]).name} failed")

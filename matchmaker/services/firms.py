@@ -144,24 +144,24 @@ def uses_full_text(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def directory_select(query: DirectoryQuery, *, full_text: bool = False) -> Select[tuple[Firm]]:
-    """The directory's firms, by name. `full_text`: search with PostgreSQL's full-text index;
-    otherwise (SQLite) every word must occur somewhere in a searched column (LIKE)."""
+def directory_select(session: Session, query: DirectoryQuery) -> Select[tuple[Firm]]:
+    """The directory's firms, by name. On PostgreSQL the search uses the full-text index;
+    elsewhere (SQLite) every word must occur somewhere in a searched column (LIKE)."""
     stmt = select(Firm).options(selectinload(Firm.sector_links))
     query = DirectoryQuery(
         q=clean_search(query.q),
         sector=clean_search(query.sector, 32),
         country=clean_search(query.country, 2),
     )
-    if query.q:
-        words = search_words(query.q)
-        if not words:
-            return stmt.where(false())
-        if full_text:
-            stmt = stmt.where(
-                search_document().op("@@")(func.to_tsquery(SEARCH_CONFIG, prefix_tsquery(words)))
-            )
-        for word in [] if full_text else words:
+    words = search_words(query.q)
+    if query.q and not words:
+        return stmt.where(false())
+    if words and uses_full_text(session):
+        stmt = stmt.where(
+            search_document().op("@@")(func.to_tsquery(SEARCH_CONFIG, prefix_tsquery(words)))
+        )
+    elif words:
+        for word in words:
             pattern = f"%{_escape_like(word)}%"
             stmt = stmt.where(
                 or_(

@@ -3,16 +3,14 @@
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from sqlalchemy import select
 
 from matchmaker.models import Message, Thread
-from tests.security.test_limit_with_workers import _free_port
+from tests.gunicorn_server import gunicorn
 from tests.web.test_concurrency import Browser
 from tests.web.test_review import decide
 
@@ -30,36 +28,20 @@ def test_killed_worker_loses_no_answered_message(app, client, auth, world, db_se
     auth.login("staff@example.com")
     decide(client, world.proposal_id, "approve")
     thread_id = db_session.scalar(select(Thread.id))
-    port = _free_port()
     env = {
-        **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": app.config["SECRET_KEY"],
         "MATCHMAKER_STATE_DIR": str(tmp_path),
         "MATCHMAKER_ENV": "development",
+        "REDIS_URL": None,
     }
-    env.pop("REDIS_URL", None)
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(  # noqa: S603 - our own server and arguments
-        [str(gunicorn), "--workers", "3", "--bind", f"127.0.0.1:{port}", "matchmaker:create_app()"],
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                Browser(base).get("/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(env, workers=3, log_dir=tmp_path) as server:
+        base = server.base
         senders = []
         for email in ("pk@example.com", "by@example.com"):
             browser = Browser(base)
             senders.append((browser, browser.login(email)))
-        workers_before = _workers(server.pid)
+        workers_before = _workers(server.process.pid)
         assert len(workers_before) == 3
         sent = threading.Semaphore(0)
 
@@ -86,14 +68,10 @@ def test_killed_worker_loses_no_answered_message(app, client, auth, world, db_se
             statuses = list(pool.map(send, range(POSTS)))
             victim = killer.result()
         for _ in range(100):  # gunicorn's master replaces the killed worker
-            workers_after = _workers(server.pid)
+            workers_after = _workers(server.process.pid)
             if len(workers_after) == 3:
                 break
             time.sleep(0.1)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
     assert victim not in workers_after and len(workers_after) == 3
     answered = {n for n, status in enumerate(statuses) if status == 302}
     assert set(statuses) <= {302, 0}, statuses

@@ -2,10 +2,6 @@
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -14,15 +10,10 @@ from sqlalchemy.orm import Session
 from matchmaker.models import Role
 from matchmaker.services import accounts
 from tests.conftest import CSRF_RE
+from tests.gunicorn_server import gunicorn
 from tests.web.test_concurrency import Browser
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _sqlite_database(template_database: str, target: Path) -> str:
@@ -52,34 +43,17 @@ def test_thirty_wrong_passwords_are_stopped_across_two_workers(template_database
     url = _sqlite_database(template_database, tmp_path / "workers.db")
     with Session(create_engine(url)) as session:
         accounts.create_user(session, "target@example.com", "the real password 1", Role.FIRM)
-    port = _free_port()
     env = {
-        **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": "workers-test",
         "REDIS_URL": REDIS_URL,
         "MATCHMAKER_STATE_DIR": str(tmp_path),
         "MATCHMAKER_ENV": "development",
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(  # noqa: S603 - our own server and arguments
-        [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "matchmaker:create_app()"],
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                Browser(base).get("/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
-        statuses = []
+    statuses = []
+    with gunicorn(env, workers=2, log_dir=tmp_path) as server:
         for _ in range(31):
-            browser = Browser(base)  # a new client each time: only the account connects them
+            browser = Browser(server.base)  # a new client each time: only the account links them
             token = CSRF_RE.search(browser.get("/auth/login")).group(1)
             statuses.append(
                 browser.post(
@@ -91,9 +65,5 @@ def test_thirty_wrong_passwords_are_stopped_across_two_workers(template_database
                     },
                 )
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
     assert statuses[:30] == [400] * 30
     assert statuses[30] == 429

@@ -169,9 +169,9 @@ def test_directory_search_finds_word_beginnings_in_any_script(
 
 
 def test_directory_search_uses_the_full_text_index_on_postgresql(db_session):
-    from matchmaker.services.firms import DirectoryQuery, directory_select, uses_full_text
+    from matchmaker.services.firms import DirectoryQuery, directory_select
 
-    stmt = directory_select(DirectoryQuery(q="tractor kits"), full_text=uses_full_text(db_session))
+    stmt = directory_select(db_session, DirectoryQuery(q="tractor kits"))
     if db_session.get_bind().dialect.name == "postgresql":
         db_session.execute(text("SET LOCAL enable_seqscan = off"))  # the test table is tiny
         plan = "\n".join(db_session.scalars(text("EXPLAIN " + _literal_sql(stmt, db_session))))
