@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.errors import Forbidden, NotFound, ValidationFailed
@@ -134,10 +134,19 @@ def search_words(text: str, limit: int = 8) -> list[str]:
     return _WORD.findall(text.lower())[:limit]
 
 
-def prefix_tsquery(words: list[str]) -> str:
-    """A PostgreSQL tsquery where every word must start a word of the profile ('tract' finds
-    'tractors'). The words hold only letters and digits, so they cannot inject tsquery syntax."""
-    return " & ".join(f"{word}:*" for word in words)
+def prefix_tsquery(text: str):
+    """A tsquery (SQL) in which every word of `text` must start a word of the profile ('tract'
+    finds 'tractors'). PostgreSQL's own parser splits `text`, as it split the profiles, so
+    '2.5 MVA' or 'CKD/SKD' match as written; each word is quoted, so no tsquery syntax gets
+    through. No words: NULL, which matches nothing."""
+    words = func.unnest(func.to_tsvector(SEARCH_CONFIG, text)).table_valued("lexeme")
+    terms = select(
+        func.string_agg(
+            func.quote_literal(words.c.lexeme).op("||")(literal_column("':*'")),
+            literal_column("' & '"),
+        )
+    ).scalar_subquery()
+    return func.to_tsquery(SEARCH_CONFIG, terms)
 
 
 def uses_full_text(session: Session) -> bool:
@@ -157,9 +166,7 @@ def directory_select(session: Session, query: DirectoryQuery) -> Select[tuple[Fi
     if query.q and not words:
         return stmt.where(false())
     if words and uses_full_text(session):
-        stmt = stmt.where(
-            search_document().op("@@")(func.to_tsquery(SEARCH_CONFIG, prefix_tsquery(words)))
-        )
+        stmt = stmt.where(search_document().op("@@")(prefix_tsquery(query.q)))
     elif words:
         for word in words:
             pattern = f"%{_escape_like(word)}%"

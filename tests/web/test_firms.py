@@ -141,7 +141,7 @@ def test_directory_search_finds_word_beginnings_in_any_script(
         ref="PK-1",
         name="Indus Agri",
         city="Multan",
-        offers="ٹریکٹر کے پرزے; tractors",
+        offers="ٹریکٹر کے پرزے; tractors; 2.5 MVA transformers; CKD/SKD lines",
         seeks="Kits",
     )
     make_firm(
@@ -164,6 +164,8 @@ def test_directory_search_finds_word_beginnings_in_any_script(
     assert found("ٹریکٹر")[0] == ["Indus Agri"]  # Urdu
     assert found("multan tractors")[0] == ["Indus Agri"]  # every word, the city too
     assert found("e-buses")[0] == ["Neman"]  # punctuation splits words
+    assert found("2.5 MVA")[0] == ["Indus Agri"]  # numbers with a point, as written
+    assert found("ckd/skd")[0] == ["Indus Agri"]
     assert "0 firms found" in found("tractors neman")[1]
     assert "0 firms found" in found("&|!:*'")[1]  # no words: tsquery syntax is not passed on
 
