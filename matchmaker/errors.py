@@ -8,6 +8,8 @@ from flask import Response, jsonify, make_response, render_template, request
 from flask_babel import gettext, lazy_gettext
 from markupsafe import escape
 
+from matchmaker.ratelimits import TOO_MANY
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -70,7 +72,7 @@ GENERIC = {
     404: lazy_gettext("There is no page at this address."),
     405: lazy_gettext("This page cannot be used that way."),
     413: lazy_gettext("What you sent is too large."),
-    429: lazy_gettext("Too many attempts in a short time. Please wait a little and try again."),
+    429: lazy_gettext(TOO_MANY),
 }
 
 

@@ -8,7 +8,7 @@ Accept-Language, English. The API always answers in English (its clients are pro
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 
 LANGUAGES = {"en": "English", "ur": "اردو", "ru": "Русский"}
 RTL = frozenset({"ur"})
@@ -95,35 +95,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, DEFAULT) or DEFAULT
 
 
-def translations():
-    """This request's catalogue, looked up once. flask_babel.gettext finds the locale and the
-    catalogue again on every call (~10 µs); a review page makes a few hundred such calls.
-    Kept on `g` as Flask-Babel keeps the locale; templates are not rendered under
-    `force_locale` (the e-mails use flask_babel.gettext directly)."""
-    cached = g.get("_matchmaker_translations")
-    if cached is None:
-        from flask_babel import get_translations
-
-        cached = g._matchmaker_translations = get_translations()
-    return cached
-
-
-def fast_gettext(text: str) -> str:
-    return translations().ugettext(text)
-
-
-def fast_ngettext(singular: str, plural: str, num: int) -> str:
-    return translations().ungettext(singular, plural, num)
-
-
 def term(value: str | None) -> str:
     value = str(value or "")
-    return fast_gettext(TERMS[value]) if value in TERMS else value
+    return gettext(TERMS[value]) if value in TERMS else value
 
 
 def label(text: str | None) -> str:
     """A stored English label (sector, cooperation type) in the reader's language."""
-    return fast_gettext(text) if text else ""
+    return gettext(text) if text else ""
 
 
 def init_app(app: Flask) -> None:
@@ -143,10 +122,6 @@ def init_app(app: Flask) -> None:
             "languages": LANGUAGES,
         }
 
-    # Templates translate through the per-request catalogue (replacing Flask-Babel's callables).
-    app.jinja_env.install_gettext_callables(
-        gettext=fast_gettext, ngettext=fast_ngettext, newstyle=True
-    )
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["term"] = term
     app.jinja_env.globals["country_name"] = lambda code: str(COUNTRIES.get(code, code))

@@ -7,7 +7,9 @@ import hashlib
 from flask import current_app, request
 from flask_login import current_user
 
-TOO_MANY = "Too many attempts in a short time. Please wait a little and try again."
+from matchmaker.i18n import _
+
+TOO_MANY = _("Too many attempts in a short time. Please wait a little and try again.")
 
 LOGIN_PER_CLIENT = "60 per minute"
 LOGIN_FAILURES_PER_ACCOUNT = "30 per hour"  # the 31st wrong password in an hour is refused
