@@ -37,7 +37,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
 		--sort-output -o matchmaker/translations/messages.pot matchmaker templates templates/_macros
 	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations \
-		--no-location --omit-header --width 100 --ignore-obsolete
+		--width 100 --ignore-obsolete
 
 run: $(STAMP) $(MO)
 	$(FLASK) db upgrade
