@@ -19,10 +19,22 @@ COUNT_CAP = 10_000
 
 
 class CappedPagination(SelectPagination):
+    """Items are entities (a select of one mapped class) or, with `rows=True`, the rows of a
+    Core select of the columns a page shows. `count_select` counts instead of the listed select
+    (the same filters without the joins that only fetch what is shown)."""
+
     cap = COUNT_CAP
 
+    def _query_items(self) -> list[Any]:
+        if not self._query_args.get("rows"):
+            return super()._query_items()
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(stmt).all())
+
     def _query_count(self) -> int:
-        stmt = self._query_args["select"]
+        stmt = self._query_args.get("count_select")
+        if stmt is None:
+            stmt = self._query_args["select"]
         sub = stmt.options(lazyload("*")).order_by(None).limit(self.cap + 1).subquery()
         return self._query_args["session"].execute(select(func.count()).select_from(sub)).scalar()
 
@@ -38,9 +50,19 @@ class CappedPagination(SelectPagination):
         return format_decimal(self.total or 0)
 
 
-def paginate(stmt: Select[Any], *, page: int, per_page: int, max_per_page: int = 100):
+def paginate(
+    stmt: Select[Any],
+    *,
+    page: int,
+    per_page: int,
+    max_per_page: int = 100,
+    rows: bool = False,
+    count_select: Select[Any] | None = None,
+):
     return CappedPagination(
         select=stmt,
+        rows=rows,
+        count_select=count_select,
         session=db.session(),
         page=page,
         per_page=per_page,

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from typing import Any
 
+import babel.numbers
 import flask_babel
 from flask import Flask, url_for
 from flask_login import current_user
 
+from matchmaker.extensions import db
 from matchmaker.models import as_utc
+from matchmaker.services.reference import SectorEntry, reference
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -41,13 +46,35 @@ def register_template_helpers(app: Flask) -> None:
     def format_number(value: int | float | None) -> str:
         return flask_babel.format_decimal(value or 0)
 
-    @app.template_filter("decimal2")
-    def format_decimal2(value: float | None) -> str:
-        return flask_babel.format_decimal(value or 0, "0.00")
+    app.add_template_filter(format_decimal2, "decimal2")
+
+    @app.template_global()
+    def sector_entries(codes: list[str]) -> list[SectorEntry]:
+        """The sectors of these codes (label, ISIC), from the kept reference tables."""
+        known = reference(db.session).sector_by_code
+        return [known[code] for code in codes if code in known]
 
     @app.context_processor
     def navigation() -> dict[str, Any]:
         return {"nav_extra_firm": firm_nav(), "nav_extra_staff": staff_nav()}
+
+
+CENTS = Decimal("0.01")
+
+
+@lru_cache(maxsize=32)
+def _decimal_symbol(locale: str) -> str:
+    return babel.numbers.get_decimal_symbol(locale)
+
+
+def format_decimal2(value: float | None) -> str:
+    """Two decimals in the reader's locale ("0.87", "0,87"): what Babel's pattern "0.00" gives,
+    without its pattern machinery on every score of a page (no grouping in that pattern)."""
+    value = value or 0
+    if value < 0:
+        return flask_babel.format_decimal(value, "0.00")
+    rounded = Decimal(str(value)).quantize(CENTS, ROUND_HALF_EVEN)  # as Babel rounds
+    return f"{rounded:.2f}".replace(".", _decimal_symbol(str(flask_babel.get_locale() or "en")))
 
 
 def firm_nav() -> list[dict[str, Any]]:

@@ -148,7 +148,7 @@ class FirmSector(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     firm: Mapped[Firm] = relationship(back_populates="sector_links")
-    sector: Mapped[Sector] = relationship(lazy="joined")
+    sector: Mapped[Sector] = relationship()  # labels come from services.reference
 
 
 class FirmCooperationType(Base):

@@ -14,6 +14,7 @@ from matchmaker import jobs
 from matchmaker.errors import StaleVersion
 from matchmaker.extensions import db
 from matchmaker.formtools import page_arg
+from matchmaker.i18n import label
 from matchmaker.pagination import paginate
 from matchmaker.review.forms import BulkDecisionForm, DecisionForm
 from matchmaker.security import is_safe_next
@@ -50,6 +51,11 @@ def _float_arg(name: str) -> float | None:
     return min(max(value, 0.0), 1.0)
 
 
+def _reject_reasons() -> dict[str, str]:
+    """The reasons' labels in the reader's language, translated once per page."""
+    return {code: label(text) for code, text in review.REJECT_REASONS.items()}
+
+
 @bp.get("/review")
 @staff_required
 def queue():
@@ -64,17 +70,19 @@ def queue():
         sort=args.get("sort", "score"),
     )
     page = paginate(
-        review.queue_select(filters),
+        review.queue_rows_select(filters),
         per_page=current_app.config["PROPOSALS_PER_PAGE"],
         max_per_page=100,
         page=page_arg(request.args),
+        rows=True,
+        count_select=review.queue_count_select(filters),
     )
     return render_template(
         "review/queue.html",
         page=page,
         filters=filters,
         sectors=firm_service.sectors(db.session),
-        reasons=review.REJECT_REASONS,
+        reasons=_reject_reasons(),
         bulk_form=BulkDecisionForm(),
     )
 
@@ -89,7 +97,7 @@ def detail(proposal_id: int):
         proposal=proposal,
         form=form,
         history=review.proposal_history(db.session, proposal_id),
-        reasons=review.REJECT_REASONS,
+        reasons=_reject_reasons(),
     )
 
 

@@ -13,33 +13,30 @@ from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.errors import Forbidden, NotFound, ValidationFailed
 from matchmaker.models import (
-    CooperationType,
     Direction,
     Firm,
     FirmCooperationType,
     FirmSector,
-    Sector,
     User,
 )
 from matchmaker.models.firm import SEARCH_CONFIG, SEARCHED_COLUMNS, search_document
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, Taxonomy, validate_record
+from matchmaker.services.reference import CooperationTypeEntry, SectorEntry, reference
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
 
 
 def load_taxonomy(session: Session) -> Taxonomy:
-    return Taxonomy(
-        sectors=frozenset(session.scalars(select(Sector.code))),
-        cooperation_types=frozenset(session.scalars(select(CooperationType.code))),
-    )
+    kept = reference(session)
+    return Taxonomy(sectors=kept.sector_codes, cooperation_types=kept.type_codes)
 
 
-def sectors(session: Session) -> list[Sector]:
-    return list(session.scalars(select(Sector).order_by(Sector.position)))
+def sectors(session: Session) -> list[SectorEntry]:
+    return list(reference(session).sectors)
 
 
-def cooperation_types(session: Session) -> list[CooperationType]:
-    return list(session.scalars(select(CooperationType).order_by(CooperationType.position)))
+def cooperation_types(session: Session) -> list[CooperationTypeEntry]:
+    return list(reference(session).cooperation_types)
 
 
 def apply_record(firm: Firm, record: dict[str, Any]) -> bool:

@@ -172,10 +172,10 @@ SORTS = {
 }
 
 
-def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
+def _clean(f: QueueFilter) -> QueueFilter:
     from matchmaker.services.firms import clean_search
 
-    f = QueueFilter(
+    return QueueFilter(
         **{
             **f.__dict__,
             "q": clean_search(f.q, 100),
@@ -183,11 +183,11 @@ def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
             "country": clean_search(f.country, 2),
         }
     )
-    stmt = select(Proposal).options(
-        joinedload(Proposal.pk_firm).selectinload(Firm.sector_links),
-        joinedload(Proposal.by_firm).selectinload(Firm.sector_links),
-        joinedload(Proposal.decided_by),
-    )
+
+
+def _filtered(stmt: Select, f: QueueFilter, pk=None, by=None) -> Select:
+    """The queue's filters and order on a select from proposals. `pk`/`by`: the two firms when
+    the select joins them already (a search needs them)."""
     if f.status in {s.value for s in Status}:
         stmt = stmt.where(Proposal.status == f.status)
     if f.sector:
@@ -204,9 +204,12 @@ def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
                 )
             )
     if f.q:
-        # Joined only for a search: counting the queue then needs no join.
-        pk, by = aliased(Firm), aliased(Firm)
-        stmt = stmt.join(pk, Proposal.pk_firm_id == pk.id).join(by, Proposal.by_firm_id == by.id)
+        if pk is None:
+            # Joined only for a search: counting the queue then needs no join.
+            pk, by = aliased(Firm), aliased(Firm)
+            stmt = stmt.join(pk, Proposal.pk_firm_id == pk.id).join(
+                by, Proposal.by_firm_id == by.id
+            )
         pattern = (
             "%" + f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         )
@@ -223,6 +226,45 @@ def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
     if f.max_score is not None:
         stmt = stmt.where(Proposal.score <= f.max_score)
     return stmt.order_by(*SORTS.get(f.sort, SORTS["score"]))
+
+
+def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
+    """The queue as proposals with both firms (and their sectors) and the deciding officer."""
+    stmt = select(Proposal).options(
+        joinedload(Proposal.pk_firm).selectinload(Firm.sector_links),
+        joinedload(Proposal.by_firm).selectinload(Firm.sector_links),
+        joinedload(Proposal.decided_by),
+    )
+    return _filtered(stmt, _clean(f))
+
+
+def queue_count_select(f: QueueFilter) -> Select:
+    """What the queue page counts: the same filters, without fetching the firms' names."""
+    return _filtered(select(Proposal.id), _clean(f))
+
+
+def queue_rows_select(f: QueueFilter) -> Select:
+    """The queue page's rows: the columns it shows, the firms' names and the officer's e-mail
+    joined in one query (no entities to build; the page lists up to 100 of them)."""
+    pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
+    stmt = (
+        select(
+            Proposal.id,
+            Proposal.score,
+            Proposal.status,
+            Proposal.reasons,
+            Proposal.note,
+            Proposal.version,
+            Proposal.reject_reason,
+            pk.name.label("pk_name"),
+            by.name.label("by_name"),
+            User.email.label("decided_by_email"),
+        )
+        .join(pk, Proposal.pk_firm_id == pk.id)
+        .join(by, Proposal.by_firm_id == by.id)
+        .outerjoin(User, Proposal.decided_by_id == User.id)
+    )
+    return _filtered(stmt, _clean(f), pk, by)
 
 
 def visible_to(user: User, status: str = "") -> Select[tuple[Proposal]]:
