@@ -37,7 +37,11 @@ def _unauthorized(blp: Blueprint):
 
 def _page(stmt, args: dict[str, Any]) -> tuple[list[Any], dict[str, int]]:
     pagination = paginate(stmt, page=args["page"], per_page=args["per_page"])
-    return list(pagination.items), {
+    return list(pagination.items), _page_info(pagination, args)
+
+
+def _page_info(pagination, args: dict[str, Any]) -> dict[str, int]:
+    return {
         "page": args["page"],
         "per_page": args["per_page"],
         "total": pagination.total or 0,
@@ -153,6 +157,31 @@ def _save(user, data: dict[str, Any]):
     return _firm_out(firm)
 
 
+def _proposal_row_out(row) -> dict[str, Any]:
+    """A row of `review.visible_rows_select` as `_proposal_out` gives a proposal."""
+    return {
+        "id": row.id,
+        "pk_firm": {
+            "id": row.pk_id,
+            "ref": row.pk_ref,
+            "name": row.pk_name,
+            "country": row.pk_country,
+        },
+        "by_firm": {
+            "id": row.by_id,
+            "ref": row.by_ref,
+            "name": row.by_name,
+            "country": row.by_country,
+        },
+        "score": row.score,
+        "status": str(row.status),
+        "reasons": row.reasons,
+        "version": row.version,
+        "note": row.note if api_user().is_staff else None,
+        "decided_at": row.decided_at,
+    }
+
+
 def _proposal_out(proposal: Proposal) -> dict[str, Any]:
     staff = api_user().is_staff
     return {
@@ -174,8 +203,18 @@ def _proposal_out(proposal: Proposal) -> dict[str, Any]:
 @_unauthorized(proposals_bp)
 def list_proposals(args):
     """Staff: every proposal (filter by `status`). A firm: its approved introductions."""
-    items, page = _page(review.visible_to(api_user(), args["status"]), args)
-    return {**page, "items": [_proposal_out(p) for p in items]}
+    user = api_user()
+    pagination = paginate(
+        review.visible_rows_select(user, args["status"]),
+        page=args["page"],
+        per_page=args["per_page"],
+        rows=True,
+        count_select=lambda: review.visible_count_select(user, args["status"]),
+    )
+    return {
+        **_page_info(pagination, args),
+        "items": [_proposal_row_out(row) for row in pagination.items],
+    }
 
 
 def _proposal_for(proposal_id: int) -> Proposal:

@@ -60,14 +60,17 @@ def directory():
         country=args.get("country", "").strip().upper()[:2],
     )
     page = paginate(
-        firm_service.directory_select(db.session, query),
+        firm_service.directory_rows_select(db.session, query),
         per_page=current_app.config["FIRMS_PER_PAGE"],
         max_per_page=100,
         page=page_arg(request.args),
+        rows=True,
+        count_select=lambda: firm_service.directory_count_select(db.session, query),
     )
     return render_template(
         "firms/directory.html",
         page=page,
+        sector_codes=firm_service.sector_codes(db.session, [firm.id for firm in page.items]),
         query=query,
         sectors=firm_service.sectors(db.session),
     )

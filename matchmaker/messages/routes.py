@@ -46,14 +46,9 @@ def firm_required(view):
 @bp.get("/matches")
 @firm_required
 def matches():
-    proposals = messaging.introductions(db.session, current_user)
-    threads = messaging.threads_by_proposal(db.session, [p.id for p in proposals])
     return render_template(
         "messages/matches.html",
-        proposals=proposals,
-        threads=threads,
-        firm_id=current_user.firm_id,
-        response_form=ResponseForm(),
+        introductions=messaging.introductions(db.session, current_user),
     )
 
 
@@ -102,13 +97,16 @@ def thread(thread_id: int):
             return redirect(url_for("messages.thread", thread_id=thread_id, _anchor="latest"))
     if form.errors:
         status = 400
-    messaging.mark_read(db.session, conversation, current_user.firm_id)
+    shown = messaging.messages_of(db.session, conversation)
+    messaging.mark_read(
+        db.session, conversation, current_user.firm_id, shown[-1].id if shown else 0
+    )
     partner = conversation.proposal.partner_of(current_user.firm_id)
     return render_template(
         "messages/thread.html",
         thread=conversation,
         partner=partner,
-        messages=messaging.messages_of(db.session, conversation),
+        messages=shown,
         form=form,
         firm_id=current_user.firm_id,
     ), status

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -117,9 +118,14 @@ SEARCHED_COLUMNS = ("name", "city", "offers", "seeks", "description")
 
 
 def search_document(table=None) -> ColumnElement:
-    # Constants as SQL literals, not bound parameters: the planner matches the index only to
-    # the same expression with the same constants.
-    columns = (table if table is not None else Firm.__table__).c
+    return _search_document(table if table is not None else Firm.__table__)
+
+
+@cache
+def _search_document(table) -> ColumnElement:
+    # Built once per table (an immutable expression). Constants as SQL literals, not bound
+    # parameters: the planner matches the index only to the same expression and constants.
+    columns = table.c
     empty, space = text("''"), text("' '")
     document = func.coalesce(columns[SEARCHED_COLUMNS[0]], empty)
     for name in SEARCHED_COLUMNS[1:]:

@@ -75,7 +75,7 @@ def queue():
         max_per_page=100,
         page=page_arg(request.args),
         rows=True,
-        count_select=review.queue_count_select(filters),
+        count_select=lambda: review.queue_count_select(filters),
     )
     return render_template(
         "review/queue.html",

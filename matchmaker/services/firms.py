@@ -151,9 +151,28 @@ def uses_full_text(session: Session) -> bool:
 
 
 def directory_select(session: Session, query: DirectoryQuery) -> Select[tuple[Firm]]:
-    """The directory's firms, by name. On PostgreSQL the search uses the full-text index;
-    elsewhere (SQLite) every word must occur somewhere in a searched column (LIKE)."""
-    stmt = select(Firm).options(selectinload(Firm.sector_links))
+    """The directory's firms, by name, with their sectors (for the API)."""
+    return _directory_filtered(
+        session, select(Firm).options(selectinload(Firm.sector_links)), query
+    )
+
+
+def directory_rows_select(session: Session, query: DirectoryQuery) -> Select:
+    """The directory page's rows: the columns a firm's card shows (sectors: `sector_codes`).
+    A search also counts its matches in the same query (it collects and sorts them anyway)."""
+    columns = [Firm.id, Firm.name, Firm.country, Firm.city, Firm.offers]
+    if clean_search(query.q):
+        columns.append(func.count().over().label("window_total"))
+    return _directory_filtered(session, select(*columns), query)
+
+
+def directory_count_select(session: Session, query: DirectoryQuery) -> Select:
+    return _directory_filtered(session, select(Firm.id), query)
+
+
+def _directory_filtered(session: Session, stmt: Select, query: DirectoryQuery) -> Select:
+    """The directory's filters and order (by name). On PostgreSQL the search uses the
+    full-text index; elsewhere (SQLite) every word must occur in a searched column (LIKE)."""
     query = DirectoryQuery(
         q=clean_search(query.q),
         sector=clean_search(query.sector, 32),
@@ -184,6 +203,21 @@ def directory_select(session: Session, query: DirectoryQuery) -> Select[tuple[Fi
     if query.country:
         stmt = stmt.where(Firm.country == query.country)
     return stmt.order_by(Firm.name, Firm.id)
+
+
+def sector_codes(session: Session, firm_ids: list[int]) -> dict[int, list[str]]:
+    """Each firm's sector codes, in the firm's order: one query for a page of firms."""
+    if not firm_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(FirmSector.firm_id, FirmSector.sector_code)
+        .where(FirmSector.firm_id.in_(set(firm_ids)))
+        .order_by(FirmSector.firm_id, FirmSector.position)
+    )
+    for firm_id, code in rows:
+        found.setdefault(firm_id, []).append(code)
+    return found
 
 
 def get_firm(session: Session, firm_id: int) -> Firm:

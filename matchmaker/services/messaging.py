@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from matchmaker.errors import Forbidden, NotFound, ValidationFailed
 from matchmaker.models import Firm, Message, Proposal, Thread, ThreadRead, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
+from matchmaker.services.firms import sector_codes
 
 MAX_BODY = 5000
 RESPONSES = ("interested", "declined")
@@ -25,24 +27,83 @@ def _own_firm_id(user: User) -> int:
     return user.firm_id
 
 
-def introductions_select(firm_id: int):
-    """The firm's approved proposals, best first, with both firms loaded."""
+@dataclass(frozen=True)
+class Partner:
+    id: int
+    name: str
+    country: str
+    city: str | None
+    contact_email: str | None
+    sectors: list[str]
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """An approved proposal as the firm's introductions page shows it."""
+
+    id: int
+    score: float
+    reasons: list[str]
+    mine: str | None  # this firm's answer
+    theirs: str | None  # the partner's
+    partner: Partner
+    thread_id: int | None
+
+
+@cache
+def _introductions_statement():
+    # Built once: the firm is a bound parameter; the partner is whichever side it is not.
+    firm_id = bindparam("firm_id")
+    partner = aliased(Firm, name="partner")
+    own_is_pk = Proposal.pk_firm_id == firm_id
     return (
-        select(Proposal)
-        .where(
-            Proposal.status == Status.APPROVED,
-            or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id),
+        select(
+            Proposal.id,
+            Proposal.score,
+            Proposal.reasons,
+            case((own_is_pk, Proposal.pk_response), else_=Proposal.by_response).label("mine"),
+            case((own_is_pk, Proposal.by_response), else_=Proposal.pk_response).label("theirs"),
+            partner.id.label("partner_id"),
+            partner.name,
+            partner.country,
+            partner.city,
+            partner.contact_email,
+            Thread.id.label("thread_id"),
         )
-        .options(
-            joinedload(Proposal.pk_firm).selectinload(Firm.sector_links),
-            joinedload(Proposal.by_firm).selectinload(Firm.sector_links),
+        .join(
+            partner,
+            partner.id == case((own_is_pk, Proposal.by_firm_id), else_=Proposal.pk_firm_id),
         )
+        .outerjoin(Thread, Thread.proposal_id == Proposal.id)
+        .where(_thread_access(firm_id))
         .order_by(Proposal.score.desc(), Proposal.id)
     )
 
 
-def introductions(session: Session, user: User) -> list[Proposal]:
-    return list(session.scalars(introductions_select(_own_firm_id(user))))
+def introductions(session: Session, user: User) -> list[Introduction]:
+    """The firm's approved proposals, best first, each with its partner and thread: two
+    queries (the proposals, the partners' sectors), whatever their number."""
+    rows = session.execute(_introductions_statement(), {"firm_id": _own_firm_id(user)}).all()
+    sectors = sector_codes(session, [row.partner_id for row in rows])
+    return [
+        Introduction(
+            id=row.id,
+            score=row.score,
+            reasons=row.reasons,
+            mine=row.mine,
+            theirs=row.theirs,
+            partner=Partner(
+                id=row.partner_id,
+                name=row.name,
+                country=row.country,
+                city=row.city,
+                contact_email=row.contact_email,
+                sectors=sectors.get(row.partner_id, []),
+            ),
+            thread_id=row.thread_id,
+        )
+        for row in rows
+    ]
 
 
 def introduced(session: Session, firm_a: int | None, firm_b: int) -> bool:
@@ -142,11 +203,17 @@ def _unread_subquery(firm_id: int):
     )
 
 
+@cache
+def _unread_total_statement():
+    # Built once (building it cost more than running it); the firm is a bound parameter.
+    unread = _unread_subquery(bindparam("firm_id"))
+    return select(func.coalesce(func.sum(unread.c.unread), 0))
+
+
 def unread_total(session: Session, user: User) -> int:
     if not user.is_firm_user or user.firm_id is None:
         return 0
-    unread = _unread_subquery(user.firm_id)
-    total = session.scalar(select(func.coalesce(func.sum(unread.c.unread), 0)))
+    total = session.scalar(_unread_total_statement(), {"firm_id": user.firm_id})
     return int(total or 0)
 
 
@@ -182,20 +249,37 @@ def messages_select(thread: Thread):
     )
 
 
-def messages_of(session: Session, thread: Thread, limit: int = 200) -> list[Message]:
-    """The newest `limit` messages, oldest first."""
-    rows = session.scalars(
-        thread.messages.select()
-        .options(selectinload(Message.sender_firm))
-        .order_by(None)
+@dataclass(frozen=True)
+class ShownMessage:
+    id: int
+    sender_firm_id: int
+    sender_name: str
+    body: str
+    created_at: object
+
+
+def messages_of(session: Session, thread: Thread, limit: int = 200) -> list[ShownMessage]:
+    """The newest `limit` messages, oldest first, with the sender's name (one of the thread's
+    two firms, loaded with it)."""
+    names = {firm.id: firm.name for firm in (thread.proposal.pk_firm, thread.proposal.by_firm)}
+    rows = session.execute(
+        select(Message.id, Message.sender_firm_id, Message.body, Message.created_at)
+        .where(Message.thread_id == thread.id)
         .order_by(Message.id.desc())
         .limit(limit)
     ).all()
-    return list(reversed(rows))
+    return [
+        ShownMessage(row.id, row.sender_firm_id, names.get(row.sender_firm_id, ""), *row[2:])
+        for row in reversed(rows)
+    ]
 
 
-def mark_read(session: Session, thread: Thread, firm_id: int) -> None:
-    newest = session.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id)) or 0
+def mark_read(session: Session, thread: Thread, firm_id: int, newest: int | None = None) -> None:
+    """The firm has read the thread up to `newest` (the last message it was shown; by default
+    the thread's last one). Writes only when that moves the marker forward."""
+    if newest is None:
+        newest = session.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id))
+    newest = newest or 0
     marker = session.get(ThreadRead, (thread.id, firm_id))
     if marker is None:
         session.add(ThreadRead(thread_id=thread.id, firm_id=firm_id, last_read_message_id=newest))

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, or_, select, update
@@ -228,16 +229,6 @@ def _filtered(stmt: Select, f: QueueFilter, pk=None, by=None) -> Select:
     return stmt.order_by(*SORTS.get(f.sort, SORTS["score"]))
 
 
-def queue_select(f: QueueFilter) -> Select[tuple[Proposal]]:
-    """The queue as proposals with both firms (and their sectors) and the deciding officer."""
-    stmt = select(Proposal).options(
-        joinedload(Proposal.pk_firm).selectinload(Firm.sector_links),
-        joinedload(Proposal.by_firm).selectinload(Firm.sector_links),
-        joinedload(Proposal.decided_by),
-    )
-    return _filtered(stmt, _clean(f))
-
-
 def queue_count_select(f: QueueFilter) -> Select:
     """What the queue page counts: the same filters, without fetching the firms' names."""
     return _filtered(select(Proposal.id), _clean(f))
@@ -246,6 +237,13 @@ def queue_count_select(f: QueueFilter) -> Select:
 def queue_rows_select(f: QueueFilter) -> Select:
     """The queue page's rows: the columns it shows, the firms' names and the officer's e-mail
     joined in one query (no entities to build; the page lists up to 100 of them)."""
+    stmt, pk, by = _queue_rows_base()
+    return _filtered(stmt, _clean(f), pk, by)
+
+
+@cache
+def _queue_rows_base():
+    # Built once (labelled columns of aliases cost more to build than the query to run).
     pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
     stmt = (
         select(
@@ -264,18 +262,54 @@ def queue_rows_select(f: QueueFilter) -> Select:
         .join(by, Proposal.by_firm_id == by.id)
         .outerjoin(User, Proposal.decided_by_id == User.id)
     )
-    return _filtered(stmt, _clean(f), pk, by)
+    return stmt, pk, by
 
 
-def visible_to(user: User, status: str = "") -> Select[tuple[Proposal]]:
-    """Staff see every proposal (optionally of one status); a firm its approved introductions."""
+def _visible(stmt: Select, user: User, status: str) -> Select:
     if user.is_staff:
-        return queue_select(QueueFilter(status=status or "all"))
-    from matchmaker.services.messaging import introductions_select
-
+        return _filtered(stmt, QueueFilter(status=status or "all"))
     if user.firm_id is None:
-        return queue_select(QueueFilter(status="approved")).where(false())
-    return introductions_select(user.firm_id)
+        return stmt.where(false())
+    return stmt.where(
+        Proposal.status == Status.APPROVED,
+        or_(Proposal.pk_firm_id == user.firm_id, Proposal.by_firm_id == user.firm_id),
+    ).order_by(*SORTS["score"])
+
+
+def visible_rows_select(user: User, status: str = "") -> Select:
+    """Staff: every proposal (optionally of one status); a firm: its approved introductions.
+    Rows of the columns the API gives, both firms in brief."""
+    return _visible(_visible_rows_base(), user, status)
+
+
+@cache
+def _visible_rows_base() -> Select:
+    pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
+    return (
+        select(
+            Proposal.id,
+            Proposal.score,
+            Proposal.status,
+            Proposal.reasons,
+            Proposal.version,
+            Proposal.note,
+            Proposal.decided_at,
+            pk.id.label("pk_id"),
+            pk.ref.label("pk_ref"),
+            pk.name.label("pk_name"),
+            pk.country.label("pk_country"),
+            by.id.label("by_id"),
+            by.ref.label("by_ref"),
+            by.name.label("by_name"),
+            by.country.label("by_country"),
+        )
+        .join(pk, Proposal.pk_firm_id == pk.id)
+        .join(by, Proposal.by_firm_id == by.id)
+    )
+
+
+def visible_count_select(user: User, status: str = "") -> Select:
+    return _visible(select(Proposal.id), user, status)
 
 
 def audit_select() -> Select[tuple[AuditEntry]]:

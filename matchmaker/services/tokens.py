@@ -7,7 +7,7 @@ import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.errors import NotFound, ValidationFailed
 from matchmaker.models import ApiToken, User, as_utc, utcnow
@@ -57,7 +57,11 @@ def user_for_token(session: Session, plain: str) -> User | None:
     """The active user a presented token belongs to, or None."""
     if not plain.startswith(PREFIX) or len(plain) > 100:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    token = session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _digest(plain))
+        .options(joinedload(ApiToken.user))
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
