@@ -8,7 +8,7 @@ Accept-Language, English. The API always answers in English (its clients are pro
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_translations, lazy_gettext
+from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -79,7 +79,7 @@ REJECT_REASON_LABELS = (
     _("Not in line with JWG priorities"),
     _("Other (see note)"),
 )
-COUNTRIES = {"PK": lazy_gettext("Pakistan"), "BY": lazy_gettext("Belarus")}
+COUNTRIES = {"PK": _("Pakistan"), "BY": _("Belarus")}
 
 
 def select_locale() -> str:
@@ -100,20 +100,26 @@ def select_locale() -> str:
 def catalogue():
     """The translations of the current locale, looked up once per request and locale.
 
-    Flask-Babel finds them again on every call (about 12 µs, and Jinja's wrapper triples
-    that), which a page with a few hundred strings feels. Keyed by the locale, because
-    `force_locale` (e-mails in the recipient's language) switches it inside a request.
+    Flask-Babel finds them again on every call (about 12 µs through several context proxies,
+    and Jinja's wrapper triples that), which a page with a few hundred strings feels. Keyed by
+    the locale, because `force_locale` (e-mails in the recipient's language) switches it
+    inside a request; Flask-Babel keeps the request's locale on `g._flask_babel.babel_locale`,
+    read directly when it is there (one proxy lookup), else through `get_locale()`.
     """
-    locale = get_locale()
-    if locale is None:  # no request or app context
+    try:
+        request_globals = g._get_current_object()
+    except RuntimeError:  # no app context
         return get_translations()
-    key = str(locale)
-    kept = g.get("_catalogues")
+    state = request_globals.__dict__
+    locale = getattr(state.get("_flask_babel"), "babel_locale", None) or get_locale()
+    if locale is None:
+        return get_translations()
+    kept = state.get("_catalogues")
     if kept is None:
-        kept = g._catalogues = {}
-    found = kept.get(key)
+        kept = state["_catalogues"] = {}
+    found = kept.get(locale)
     if found is None:
-        found = kept[key] = get_translations()
+        found = kept[locale] = get_translations()
     return found
 
 
@@ -123,12 +129,13 @@ def gettext(text: str) -> str:
 
 @pass_eval_context
 def template_gettext(eval_ctx, text: str, /, **variables) -> str:
-    """`_()` in templates, as Jinja's newstyle gettext: always formatted with `%`, and in
-    autoescaped templates the (trusted) translation is markup while the values are escaped."""
+    """`_()` in templates, as Jinja's newstyle gettext: formatted with `%` (when given values;
+    so "%%" is written only in strings with values), and in autoescaped templates the
+    (trusted) translation is markup while the values are escaped."""
     translated = catalogue().ugettext(text)
     if eval_ctx.autoescape:
         translated = Markup(translated)  # noqa: S704 - our catalogue; values escaped by %
-    return translated % variables
+    return translated % variables if variables else translated
 
 
 @pass_eval_context
@@ -143,6 +150,10 @@ def template_ngettext(eval_ctx, singular: str, plural: str, count: int, /, **var
 def term(value: str | None) -> str:
     value = str(value or "")
     return gettext(TERMS[value]) if value in TERMS else value
+
+
+def country_name(code: str | None) -> str:
+    return gettext(COUNTRIES[code]) if code in COUNTRIES else str(code or "")
 
 
 def label(text: str | None) -> str:
@@ -173,4 +184,4 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["term"] = term
-    app.jinja_env.globals["country_name"] = lambda code: str(COUNTRIES.get(code, code))
+    app.jinja_env.globals["country_name"] = country_name

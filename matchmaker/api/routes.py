@@ -82,15 +82,17 @@ def cooperation_types():
     return firm_service.cooperation_types(db.session)
 
 
-def _firm_out(firm: Firm) -> dict[str, Any]:
+def _firm_out(firm: Firm, partners: set[int] | None = None) -> dict[str, Any]:
+    """A firm's record; its contact only for staff, itself and the firms introduced to it
+    (`partners`: those firms' ids, when the caller looked them up for a whole list)."""
     user = api_user()
     record = record_of(firm)
     record["id"] = firm.id
-    visible = (
-        user.is_staff
-        or user.firm_id == firm.id
-        or messaging.introduced(db.session, user.firm_id, firm.id)
-    )
+    if partners is not None:
+        introduced = firm.id in partners
+    else:
+        introduced = messaging.introduced(db.session, user.firm_id, firm.id)
+    visible = user.is_staff or user.firm_id == firm.id or introduced
     if not visible:
         record["contact_email"] = None
     return record
@@ -102,12 +104,13 @@ def _firm_out(firm: Firm) -> dict[str, Any]:
 @_unauthorized(firms_bp)
 def list_firms(args):
     """The firm directory: search `q` over name, city, offers, seeks and description."""
-    api_user()
+    user = api_user()
     query = firm_service.DirectoryQuery(
         q=args["q"].strip(), sector=args["sector"], country=args["country"]
     )
     items, page = _page(firm_service.directory_select(db.session, query), args)
-    return {**page, "items": [_firm_out(f) for f in items]}
+    partners = messaging.partner_ids(db.session, user.firm_id)
+    return {**page, "items": [_firm_out(f, partners) for f in items]}
 
 
 @firms_bp.get("/<int:firm_id>")

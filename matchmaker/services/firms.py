@@ -151,10 +151,10 @@ def uses_full_text(session: Session) -> bool:
 
 
 def directory_select(session: Session, query: DirectoryQuery) -> Select[tuple[Firm]]:
-    """The directory's firms, by name, with their sectors (for the API)."""
-    return _directory_filtered(
-        session, select(Firm).options(selectinload(Firm.sector_links)), query
-    )
+    """The directory's firms, by name, with their sectors and cooperation types (the API's
+    full records)."""
+    stmt = select(Firm).options(selectinload(Firm.sector_links), selectinload(Firm.type_links))
+    return _directory_filtered(session, stmt, query)
 
 
 def directory_rows_select(session: Session, query: DirectoryQuery) -> Select:

@@ -118,6 +118,19 @@ def introduced(session: Session, firm_a: int | None, firm_b: int) -> bool:
     return found is not None
 
 
+def partner_ids(session: Session, firm_id: int | None) -> set[int]:
+    """The firms EDB introduced to this one (an approved proposal between them)."""
+    if firm_id is None:
+        return set()
+    own_is_pk = Proposal.pk_firm_id == firm_id
+    rows = session.scalars(
+        select(case((own_is_pk, Proposal.by_firm_id), else_=Proposal.pk_firm_id)).where(
+            _thread_access(firm_id)
+        )
+    )
+    return set(rows)
+
+
 def threads_by_proposal(session: Session, proposal_ids: list[int]) -> dict[int, int]:
     if not proposal_ids:
         return {}

@@ -81,6 +81,26 @@ def test_firm_directory_and_contact_privacy(client, world, token_for):
     assert client.get("/api/v1/firms/999999", headers=headers).status_code == 404
 
 
+def test_the_directory_list_shows_contacts_of_introduced_firms_only(
+    client, auth, world, token_for, make_firm
+):
+    from tests.web.test_review import decide
+
+    make_firm(ref="BY-OTHER", name="Other Belarus Works", country="BY")
+    headers = token_for("pk@example.com")
+
+    def contacts() -> dict[str, str | None]:
+        page = client.get("/api/v1/firms?country=BY", headers=headers).get_json()
+        return {firm["name"]: firm["contact_email"] for firm in page["items"]}
+
+    assert set(contacts().values()) == {None}
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve", note="introduce them")
+    after = contacts()
+    assert after["Neman Tractors"] == "sales@neman.example"
+    assert after["Other Belarus Works"] is None
+
+
 def test_a_firm_updates_only_its_own_firm(client, world, token_for):
     headers = token_for("pk@example.com")
     body = {

@@ -18,9 +18,15 @@ STAFF_PAGES = [
     "/dashboard",
 ]
 FIRM_PAGES = ["/firms", "/firms/{by}", "/matches", "/messages", "/messages/{thread}"]
+API_PAGES = [
+    "/api/v1/proposals",
+    "/api/v1/proposals?status=approved",
+    "/api/v1/firms?q=tractor",
+    "/api/v1/threads/{thread}/messages",
+]
 
 
-def count_queries(app, client, path: str) -> int:
+def count_queries(app, client, path: str, headers=None) -> int:
     statements = []
     with app.app_context():
         engine = db.engine
@@ -30,7 +36,7 @@ def count_queries(app, client, path: str) -> int:
 
     event.listen(engine, "before_cursor_execute", before)
     try:
-        assert client.get(path).status_code == 200, path
+        assert client.get(path, headers=headers).status_code == 200, path
     finally:
         event.remove(engine, "before_cursor_execute", before)
     return len(statements)
@@ -81,3 +87,25 @@ def test_page_query_counts_do_not_grow_with_data(
     large = {p: count_queries(app, client, p.format(**ids)) for p in pages}
     assert large == small
     assert max(small.values()) <= 15, small
+
+
+@pytest.mark.parametrize("email", ["staff@example.com", "by@example.com"])
+def test_api_list_query_counts_do_not_grow_with_data(
+    app, client, auth, world, make_firm, db_session, email
+):
+    from matchmaker.services import tokens
+    from matchmaker.services.accounts import find_user
+
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve", note="first")
+    auth.logout()
+    thread_id = db_session.scalar(select(Thread.id))
+    _, plain = tokens.create_token(db_session, find_user(db_session, email), "counts")
+    headers = {"Authorization": f"Bearer {plain}"}
+    client.get("/api/v1/me", headers=headers)  # the token's first use writes its last use
+    pages = API_PAGES if email == "by@example.com" else API_PAGES[:3]
+    small = {p: count_queries(app, client, p.format(thread=thread_id), headers) for p in pages}
+    grow(world, make_firm, db_session, 12)
+    large = {p: count_queries(app, client, p.format(thread=thread_id), headers) for p in pages}
+    assert large == small
+    assert max(small.values()) <= 6, small
