@@ -97,21 +97,34 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, DEFAULT) or DEFAULT
 
 
+def _request_state() -> dict | None:
+    """This request's (app context's) `g` as a dict, in one proxy lookup; None outside one."""
+    try:
+        return g._get_current_object().__dict__
+    except RuntimeError:  # no app context
+        return None
+
+
+def current_locale(state: dict | None = None):
+    """The locale Flask-Babel chose for this request (or `force_locale` set for a while), read
+    from where Flask-Babel keeps it (`g._flask_babel.babel_locale`) when it is there, else
+    through `get_locale()`, which chooses and keeps it. None outside a request."""
+    state = _request_state() if state is None else state
+    if state is None:
+        return None
+    return getattr(state.get("_flask_babel"), "babel_locale", None) or get_locale()
+
+
 def catalogue():
     """The translations of the current locale, looked up once per request and locale.
 
     Flask-Babel finds them again on every call (about 12 µs through several context proxies,
     and Jinja's wrapper triples that), which a page with a few hundred strings feels. Keyed by
     the locale, because `force_locale` (e-mails in the recipient's language) switches it
-    inside a request; Flask-Babel keeps the request's locale on `g._flask_babel.babel_locale`,
-    read directly when it is there (one proxy lookup), else through `get_locale()`.
+    inside a request.
     """
-    try:
-        request_globals = g._get_current_object()
-    except RuntimeError:  # no app context
-        return get_translations()
-    state = request_globals.__dict__
-    locale = getattr(state.get("_flask_babel"), "babel_locale", None) or get_locale()
+    state = _request_state()
+    locale = current_locale(state) if state is not None else None
     if locale is None:
         return get_translations()
     kept = state.get("_catalogues")
@@ -121,6 +134,20 @@ def catalogue():
     if found is None:
         found = kept[locale] = get_translations()
     return found
+
+
+def template_csrf_token() -> str:
+    """`csrf_token()` in templates: Flask-WTF's token, which it keeps for the request anyway,
+    without its config and proxy lookups on each of a page's forms."""
+    from flask_wtf.csrf import generate_csrf
+
+    state = _request_state()
+    if state is None:
+        return generate_csrf()
+    token = state.get("_template_csrf_token")
+    if token is None:
+        token = state["_template_csrf_token"] = generate_csrf()
+    return token
 
 
 def gettext(text: str) -> str:
@@ -182,6 +209,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
     )
+    app.jinja_env.globals["csrf_token"] = template_csrf_token
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["term"] = term
     app.jinja_env.globals["country_name"] = country_name

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import lazyload
 
 from matchmaker.extensions import db
+from matchmaker.templating import format_number
 
 COUNT_CAP = 10_000
 
@@ -58,8 +58,8 @@ class CappedPagination(SelectPagination):
     def total_label(self) -> str:
         """The total for people in their locale: "12", "1,234" or "10,000+" ("10 000+")."""
         if self.total_is_capped:
-            return format_decimal(self.cap) + "+"
-        return format_decimal(self.total or 0)
+            return format_number(self.cap) + "+"
+        return format_number(self.total or 0)
 
 
 def paginate(

@@ -7,12 +7,14 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from typing import Any
 
+import babel
 import babel.numbers
 import flask_babel
 from flask import Flask, url_for
 from flask_login import current_user
 
 from matchmaker.extensions import db
+from matchmaker.i18n import current_locale
 from matchmaker.models import as_utc
 from matchmaker.services.reference import SectorEntry, reference
 
@@ -42,9 +44,7 @@ def register_template_helpers(app: Flask) -> None:
             return str(value)
         return flask_babel.format_date(day, "medium")
 
-    @app.template_filter("number")
-    def format_number(value: int | float | None) -> str:
-        return flask_babel.format_decimal(value or 0)
+    app.add_template_filter(format_number, "number")
 
     app.add_template_filter(format_decimal2, "decimal2")
 
@@ -67,6 +67,25 @@ def _decimal_symbol(locale: str) -> str:
     return babel.numbers.get_decimal_symbol(locale)
 
 
+@lru_cache(maxsize=32)
+def _group_symbol(locale: str) -> str | None:
+    """The locale's thousands separator if it groups by threes (else None: ask Babel)."""
+    if babel.Locale.parse(locale).decimal_formats[None].grouping != (3, 3):
+        return None
+    return babel.numbers.get_group_symbol(locale)
+
+
+def format_number(value: int | float | None) -> str:
+    """A count in the reader's locale ("1,234", "1 234"): what Babel's format_decimal gives,
+    directly for whole non-negative numbers where the locale groups by threes."""
+    value = value or 0
+    if isinstance(value, int) and value >= 0:
+        group = _group_symbol(str(current_locale() or "en"))
+        if group is not None:
+            return f"{value:,}".replace(",", group)
+    return flask_babel.format_decimal(value)
+
+
 def format_decimal2(value: float | None) -> str:
     """Two decimals in the reader's locale ("0.87", "0,87"): what Babel's pattern "0.00" gives,
     without its pattern machinery on every score of a page (no grouping in that pattern)."""
@@ -74,7 +93,7 @@ def format_decimal2(value: float | None) -> str:
     if value < 0:
         return flask_babel.format_decimal(value, "0.00")
     rounded = Decimal(str(value)).quantize(CENTS, ROUND_HALF_EVEN)  # as Babel rounds
-    return f"{rounded:.2f}".replace(".", _decimal_symbol(str(flask_babel.get_locale() or "en")))
+    return f"{rounded:.2f}".replace(".", _decimal_symbol(str(current_locale() or "en")))
 
 
 def firm_nav() -> list[dict[str, Any]]:
