@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, case, cast, func, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy import String, case, cast, func, literal, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from matchmaker.models import AuditEntry, Firm, FirmSector, Message, Proposal, Sector, Thread
 from matchmaker.models import ProposalStatus as Status
@@ -76,14 +76,13 @@ def statistics(session: Session) -> Statistics:
 
 
 def _funnel(session: Session, labels: dict[str, str]) -> list[FunnelRow]:
-    sides = union(
-        select(Proposal.id.label("pid"), FirmSector.sector_code.label("sector")).join(
-            FirmSector, FirmSector.firm_id == Proposal.pk_firm_id
-        ),
-        select(Proposal.id.label("pid"), FirmSector.sector_code.label("sector")).join(
-            FirmSector, FirmSector.firm_id == Proposal.by_firm_id
-        ),
-    ).subquery()
+    """Per sector: the proposals where either firm works in it (once, also when both do), how
+    many were approved, got a first message, got a reply.
+
+    Counted as A + B - C (inclusion-exclusion) so that no query lists every proposal once per
+    sector of each side: A, the proposals counted by the sectors of their Pakistani firm (summed
+    per firm first, then spread over its sectors); B, the same for the Belarusian firm; C, the
+    proposals whose two firms share the sector (counted twice by A + B)."""
     talk = (
         select(
             Thread.proposal_id.label("pid"),
@@ -93,25 +92,66 @@ def _funnel(session: Session, labels: dict[str, str]) -> list[FunnelRow]:
         .group_by(Thread.proposal_id)
         .subquery()
     )
-    rows = session.execute(
+    facts = (
         select(
-            sides.c.sector,
-            func.count(),
-            func.sum(case((Proposal.status == Status.APPROVED, 1), else_=0)),
-            func.sum(case((talk.c.senders >= 1, 1), else_=0)),
-            func.sum(case((talk.c.senders >= 2, 1), else_=0)),
+            Proposal.pk_firm_id.label("pk"),
+            Proposal.by_firm_id.label("by"),
+            case((Proposal.status == Status.APPROVED, 1), else_=0).label("approved"),
+            case((talk.c.senders >= 1, 1), else_=0).label("first"),
+            case((talk.c.senders >= 2, 1), else_=0).label("reply"),
         )
-        .select_from(sides)
-        .join(Proposal, Proposal.id == sides.c.pid)
-        .outerjoin(talk, talk.c.pid == sides.c.pid)
-        .group_by(sides.c.sector)
-    ).all()
-    found = {r[0]: r for r in rows}
+        .outerjoin(talk, talk.c.pid == Proposal.id)
+        .cte("facts")  # used three times: the database computes it once
+    )
+    measures = (facts.c.approved, facts.c.first, facts.c.reply)
+    parts = []
+    for side in (facts.c.pk, facts.c.by):
+        per_firm = (
+            select(
+                side.label("firm_id"),
+                func.count().label("n"),
+                *(func.sum(m).label(m.name) for m in measures),
+            )
+            .group_by(side)
+            .subquery()
+        )
+        parts.append(
+            select(
+                FirmSector.sector_code.label("sector"),
+                literal(1).label("sign"),
+                per_firm.c.n,
+                *(per_firm.c[m.name] for m in measures),
+            ).join(per_firm, per_firm.c.firm_id == FirmSector.firm_id)
+        )
+    pk_sector, by_sector = aliased(FirmSector), aliased(FirmSector)
+    parts.append(
+        select(
+            pk_sector.sector_code.label("sector"),
+            literal(-1).label("sign"),
+            func.count().label("n"),
+            *(func.sum(m).label(m.name) for m in measures),
+        )
+        .select_from(facts)
+        .join(pk_sector, pk_sector.firm_id == facts.c.pk)
+        .join(
+            by_sector,
+            (by_sector.firm_id == facts.c.by) & (by_sector.sector_code == pk_sector.sector_code),
+        )
+        .group_by(pk_sector.sector_code)
+    )
+    terms = union_all(*parts).subquery()
+    signed = [
+        func.sum(terms.c.sign * terms.c[name]) for name in ("n", "approved", "first", "reply")
+    ]
+    totals = {
+        sector: [int(n or 0) for n in numbers]
+        for sector, *numbers in session.execute(
+            select(terms.c.sector, *signed).group_by(terms.c.sector)
+        )
+    }
     funnel = []
     for code, label in labels.items():
-        r = found.get(code)
-        if r is not None:
-            funnel.append(
-                FunnelRow(code, label, int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0))
-            )
+        numbers = totals.get(code)
+        if numbers is not None and numbers[0] > 0:
+            funnel.append(FunnelRow(code, label, *numbers))
     return funnel
