@@ -10,8 +10,9 @@ from typing import Any
 import babel
 import babel.numbers
 import flask_babel
-from flask import Flask, url_for
+from flask import Flask, g, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from matchmaker.extensions import db
 from matchmaker.i18n import current_locale
@@ -48,15 +49,37 @@ def register_template_helpers(app: Flask) -> None:
 
     app.add_template_filter(format_decimal2, "decimal2")
 
+    app.add_template_global(select_options)
+
     @app.template_global()
     def sector_entries(codes: list[str]) -> list[SectorEntry]:
         """The sectors of these codes (label, ISIC), from the kept reference tables."""
-        known = reference(db.session).sector_by_code
+        state = g._get_current_object().__dict__
+        known = state.get("_sector_by_code")
+        if known is None:  # once per request: finding the session's engine costs too
+            known = state["_sector_by_code"] = reference(db.session).sector_by_code
         return [known[code] for code in codes if code in known]
 
     @app.context_processor
     def navigation() -> dict[str, Any]:
         return {"nav_extra_firm": firm_nav(), "nav_extra_staff": staff_nav()}
+
+
+def select_options(choices: dict[str, str], selected: str | None) -> Markup:
+    """The <option>s of a <select> (value: label), the `selected` one marked. A list page
+    renders the same options in every row: they are built once per request and choice."""
+    state = g._get_current_object().__dict__ if g else {}
+    kept = state.setdefault("_select_options", {})
+    key = (id(choices), selected)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = Markup("").join(
+            Markup('<option value="{}"{}>{}</option>').format(
+                value, Markup(" selected") if value == selected else "", text
+            )
+            for value, text in choices.items()
+        )
+    return found
 
 
 CENTS = Decimal("0.01")

@@ -238,8 +238,9 @@ def get_thread(session: Session, user: User, thread_id: int) -> Thread:
         .join(Proposal, Thread.proposal_id == Proposal.id)
         .where(Thread.id == thread_id)
         .options(
-            joinedload(Thread.proposal).joinedload(Proposal.pk_firm),
-            joinedload(Thread.proposal).joinedload(Proposal.by_firm),
+            # Both firms' names: what the page shows (other columns load when used).
+            joinedload(Thread.proposal).joinedload(Proposal.pk_firm).load_only(Firm.name),
+            joinedload(Thread.proposal).joinedload(Proposal.by_firm).load_only(Firm.name),
         )
     )
     if (

@@ -39,6 +39,11 @@ def test_a_changed_decision_is_audited_with_its_reason(client, auth, world, db_s
         ("redecide", "rejected"),
     ]
     assert entries[1].note == "[One side lacks the capacity] Capacity too small"
+    # The forms show the stored reason chosen, the others not, in the queue and on the detail.
+    for path in ("/review?status=rejected", f"/review/{world.proposal_id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert '<option value="capacity" selected>One side lacks the capacity</option>' in html
+        assert '<option value="sector">Sectors do not really fit</option>' in html
 
 
 def test_a_stale_version_gets_409_and_writes_nothing(client, auth, world, db_session):
