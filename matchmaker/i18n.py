@@ -12,6 +12,8 @@ from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
+from matchmaker.request_cache import kept, request_state
+
 LANGUAGES = {"en": "English", "ur": "اردو", "ru": "Русский"}
 RTL = frozenset({"ur"})
 DEFAULT = "en"
@@ -97,19 +99,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, DEFAULT) or DEFAULT
 
 
-def _request_state() -> dict | None:
-    """This request's (app context's) `g` as a dict, in one proxy lookup; None outside one."""
-    try:
-        return g._get_current_object().__dict__
-    except RuntimeError:  # no app context
-        return None
-
-
-def current_locale(state: dict | None = None):
+def current_locale():
     """The locale Flask-Babel chose for this request (or `force_locale` set for a while), read
     from where Flask-Babel keeps it (`g._flask_babel.babel_locale`) when it is there, else
     through `get_locale()`, which chooses and keeps it. None outside a request."""
-    state = _request_state() if state is None else state
+    state = request_state()
     if state is None:
         return None
     return getattr(state.get("_flask_babel"), "babel_locale", None) or get_locale()
@@ -123,17 +117,13 @@ def catalogue():
     the locale, because `force_locale` (e-mails in the recipient's language) switches it
     inside a request.
     """
-    state = _request_state()
-    locale = current_locale(state) if state is not None else None
+    locale = current_locale()
     if locale is None:
         return get_translations()
-    kept = state.get("_catalogues")
-    if kept is None:
-        kept = state["_catalogues"] = {}
-    found = kept.get(locale)
-    if found is None:
-        found = kept[locale] = get_translations()
-    return found
+    found = kept("catalogues", dict)
+    if locale not in found:
+        found[locale] = get_translations()
+    return found[locale]
 
 
 def template_csrf_token() -> str:
@@ -141,13 +131,7 @@ def template_csrf_token() -> str:
     without its config and proxy lookups on each of a page's forms."""
     from flask_wtf.csrf import generate_csrf
 
-    state = _request_state()
-    if state is None:
-        return generate_csrf()
-    token = state.get("_template_csrf_token")
-    if token is None:
-        token = state["_template_csrf_token"] = generate_csrf()
-    return token
+    return kept("csrf_token", generate_csrf)
 
 
 def gettext(text: str) -> str:
@@ -189,8 +173,6 @@ def label(text: str | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import get_locale
-
     from matchmaker.extensions import babel
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")

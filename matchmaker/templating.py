@@ -10,13 +10,14 @@ from typing import Any
 import babel
 import babel.numbers
 import flask_babel
-from flask import Flask, g, url_for
+from flask import Flask, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from matchmaker.extensions import db
 from matchmaker.i18n import current_locale
 from matchmaker.models import as_utc
+from matchmaker.request_cache import kept
 from matchmaker.services.reference import SectorEntry, reference
 
 
@@ -46,18 +47,14 @@ def register_template_helpers(app: Flask) -> None:
         return flask_babel.format_date(day, "medium")
 
     app.add_template_filter(format_number, "number")
-
     app.add_template_filter(format_decimal2, "decimal2")
-
     app.add_template_global(select_options)
 
     @app.template_global()
     def sector_entries(codes: list[str]) -> list[SectorEntry]:
         """The sectors of these codes (label, ISIC), from the kept reference tables."""
-        state = g._get_current_object().__dict__
-        known = state.get("_sector_by_code")
-        if known is None:  # once per request: finding the session's engine costs too
-            known = state["_sector_by_code"] = reference(db.session).sector_by_code
+        # Once per request: finding the session's engine costs more than the lookups.
+        known = kept("sector_by_code", lambda: reference(db.session).sector_by_code)
         return [known[code] for code in codes if code in known]
 
     @app.context_processor
@@ -68,12 +65,11 @@ def register_template_helpers(app: Flask) -> None:
 def select_options(choices: dict[str, str], selected: str | None) -> Markup:
     """The <option>s of a <select> (value: label), the `selected` one marked. A list page
     renders the same options in every row: they are built once per request and choice."""
-    state = g._get_current_object().__dict__ if g else {}
-    kept = state.setdefault("_select_options", {})
+    built = kept("select_options", dict)
     key = (id(choices), selected)
-    found = kept.get(key)
+    found = built.get(key)
     if found is None:
-        found = kept[key] = Markup("").join(
+        found = built[key] = Markup("").join(
             Markup('<option value="{}"{}>{}</option>').format(
                 value, Markup(" selected") if value == selected else "", text
             )
