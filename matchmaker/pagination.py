@@ -22,10 +22,10 @@ COUNT_CAP = 10_000
 class CappedPagination(SelectPagination):
     """Items are entities (a select of one mapped class) or, with `rows=True`, the rows of a
     Core select of the columns a page shows. `count_select` (or a function building it when a
-    count is needed) counts instead of the listed select (the same filters without the joins
-    that only fetch what is shown). Rows with a
-    `window_total` column (`count(*) OVER ()`) carry the total themselves: for a search, whose
-    matches the database collects and sorts anyway, that saves running it twice."""
+    count is needed) counts instead of the listed select: the same filters without the joins
+    that only fetch what is shown. Rows with a `window_total` column (`count(*) OVER ()`) carry
+    the total themselves: for a search, whose matches the database collects and sorts anyway,
+    that saves running it twice."""
 
     cap = COUNT_CAP
     _window_total: int | None = None

@@ -36,6 +36,11 @@ class Direction(StrEnum):
     SEEK = "seek"
 
 
+def split_isic(isic: str) -> list[str]:
+    """A sector's ISIC Rev.4 codes, stored comma-separated ("0510, 2824")."""
+    return [c.strip() for c in isic.split(",") if c.strip()]
+
+
 class Sector(Base):
     __tablename__ = "sectors"
 
@@ -46,7 +51,7 @@ class Sector(Base):
 
     @property
     def isic_codes(self) -> list[str]:
-        return [c.strip() for c in self.isic.split(",") if c.strip()]
+        return split_isic(self.isic)
 
 
 class CooperationType(Base):

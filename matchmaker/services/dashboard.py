@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import String, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from matchmaker.models import AuditEntry, Firm, FirmSector, Message, Proposal, Sector, Thread
+from matchmaker.models import AuditEntry, Firm, FirmSector, Message, Proposal, Thread
 from matchmaker.models import ProposalStatus as Status
+from matchmaker.services.reference import reference
 
 
 @dataclass
@@ -34,9 +35,7 @@ class Statistics:
 
 def statistics(session: Session) -> Statistics:
     stats = Statistics()
-    labels = dict(
-        session.execute(select(Sector.code, Sector.label).order_by(Sector.position)).all()
-    )
+    labels = {sector.code: sector.label for sector in reference(session).sectors}
     per_sector = session.execute(
         select(FirmSector.sector_code, Firm.country, func.count())
         .join(Firm, Firm.id == FirmSector.firm_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from flask_babel import gettext as _
@@ -75,7 +76,7 @@ def _introductions_statement():
             partner.id == case((own_is_pk, Proposal.by_firm_id), else_=Proposal.pk_firm_id),
         )
         .outerjoin(Thread, Thread.proposal_id == Proposal.id)
-        .where(_thread_access(firm_id))
+        .where(approved_for(firm_id))
         .order_by(Proposal.score.desc(), Proposal.id)
     )
 
@@ -125,7 +126,7 @@ def partner_ids(session: Session, firm_id: int | None) -> set[int]:
     own_is_pk = Proposal.pk_firm_id == firm_id
     rows = session.scalars(
         select(case((own_is_pk, Proposal.by_firm_id), else_=Proposal.pk_firm_id)).where(
-            _thread_access(firm_id)
+            approved_for(firm_id)
         )
     )
     return set(rows)
@@ -164,7 +165,8 @@ class ThreadSummary:
     last_message_at: object
 
 
-def _thread_access(firm_id: int):
+def approved_for(firm_id):
+    """SQL: the proposal is approved and one of its firms is this one (an introduction)."""
     return and_(
         Proposal.status == Status.APPROVED,
         or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id),
@@ -178,7 +180,7 @@ def thread_list(session: Session, user: User) -> list[ThreadSummary]:
         select(Thread, func.coalesce(unread.c.unread, 0))
         .join(Proposal, Thread.proposal_id == Proposal.id)
         .outerjoin(unread, unread.c.thread_id == Thread.id)
-        .where(_thread_access(firm_id))
+        .where(approved_for(firm_id))
         .options(
             joinedload(Thread.proposal).joinedload(Proposal.pk_firm),
             joinedload(Thread.proposal).joinedload(Proposal.by_firm),
@@ -202,7 +204,7 @@ def _unread_subquery(firm_id: int):
     own_threads = (
         select(Thread.id)
         .join(Proposal, Thread.proposal_id == Proposal.id)
-        .where(_thread_access(firm_id))
+        .where(approved_for(firm_id))
     )
     return (
         select(Message.thread_id, func.count(Message.id).label("unread"))
@@ -269,7 +271,7 @@ class ShownMessage:
     sender_firm_id: int
     sender_name: str
     body: str
-    created_at: object
+    created_at: datetime
 
 
 def messages_of(session: Session, thread: Thread, limit: int = 200) -> list[ShownMessage]:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from matchmaker.models import CooperationType, Sector
+from matchmaker.models.firm import split_isic
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class SectorEntry:
 
     @property
     def isic_codes(self) -> list[str]:
-        return [c.strip() for c in self.isic.split(",") if c.strip()]
+        return split_isic(self.isic)
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,3 @@ def reference(session: Session) -> Reference:
     if sectors and types:
         _KEPT[engine] = found
     return found
-
-
-def forget(engine: Engine) -> None:
-    """After the reference tables were written (a restore, a test that seeds them)."""
-    _KEPT.pop(engine, None)

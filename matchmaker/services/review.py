@@ -25,6 +25,7 @@ from matchmaker.models import (
 )
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
+from matchmaker.services.messaging import approved_for
 
 DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
 REJECT_REASONS = {
@@ -244,9 +245,8 @@ def queue_rows_select(f: QueueFilter) -> Select:
 @cache
 def _queue_rows_base():
     # Built once (labelled columns of aliases cost more to build than the query to run).
-    pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
-    stmt = (
-        select(
+    stmt, pk, by = _with_both_firms(
+        lambda pk, by: (
             Proposal.id,
             Proposal.score,
             Proposal.status,
@@ -258,9 +258,18 @@ def _queue_rows_base():
             by.name.label("by_name"),
             User.email.label("decided_by_email"),
         )
+    )
+    return stmt.outerjoin(User, Proposal.decided_by_id == User.id), pk, by
+
+
+def _with_both_firms(columns):
+    """A select from proposals joined to both firms (aliases `pk` and `by`); `columns(pk, by)`
+    gives what it lists."""
+    pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
+    stmt = (
+        select(*columns(pk, by))
         .join(pk, Proposal.pk_firm_id == pk.id)
         .join(by, Proposal.by_firm_id == by.id)
-        .outerjoin(User, Proposal.decided_by_id == User.id)
     )
     return stmt, pk, by
 
@@ -270,10 +279,7 @@ def _visible(stmt: Select, user: User, status: str) -> Select:
         return _filtered(stmt, QueueFilter(status=status or "all"))
     if user.firm_id is None:
         return stmt.where(false())
-    return stmt.where(
-        Proposal.status == Status.APPROVED,
-        or_(Proposal.pk_firm_id == user.firm_id, Proposal.by_firm_id == user.firm_id),
-    ).order_by(*SORTS["score"])
+    return stmt.where(approved_for(user.firm_id)).order_by(*SORTS["score"])
 
 
 def visible_rows_select(user: User, status: str = "") -> Select:
@@ -284,9 +290,8 @@ def visible_rows_select(user: User, status: str = "") -> Select:
 
 @cache
 def _visible_rows_base() -> Select:
-    pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
-    return (
-        select(
+    return _with_both_firms(
+        lambda pk, by: (
             Proposal.id,
             Proposal.score,
             Proposal.status,
@@ -294,18 +299,13 @@ def _visible_rows_base() -> Select:
             Proposal.version,
             Proposal.note,
             Proposal.decided_at,
-            pk.id.label("pk_id"),
-            pk.ref.label("pk_ref"),
-            pk.name.label("pk_name"),
-            pk.country.label("pk_country"),
-            by.id.label("by_id"),
-            by.ref.label("by_ref"),
-            by.name.label("by_name"),
-            by.country.label("by_country"),
+            *(
+                column.label(f"{side}_{column.key}")
+                for side, firm in (("pk", pk), ("by", by))
+                for column in (firm.id, firm.ref, firm.name, firm.country)
+            ),
         )
-        .join(pk, Proposal.pk_firm_id == pk.id)
-        .join(by, Proposal.by_firm_id == by.id)
-    )
+    )[0]
 
 
 def visible_count_select(user: User, status: str = "") -> Select:
