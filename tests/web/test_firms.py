@@ -219,3 +219,5 @@ def test_long_lists_count_only_up_to_the_cap(client, auth, make_user, make_firm,
     auth.login("firm@example.com")
     assert "3+ firms found" in client.get("/firms").get_data(as_text=True)
     assert "2 firms found" in client.get("/firms?q=lahore").get_data(as_text=True)
+    # A search counts in its own query (a window total): capped the same way.
+    assert "3+ firms found" in client.get("/firms?q=firm").get_data(as_text=True)
