@@ -92,6 +92,9 @@ def register_extensions(app: Flask) -> None:
     from matchmaker.ratelimits import storage_uri
 
     db.init_app(app)
+    from matchmaker import transactions
+
+    transactions.init_app(app, db)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
