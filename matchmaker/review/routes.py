@@ -56,6 +56,16 @@ def _reject_reasons() -> dict[str, str]:
     return {code: label(text) for code, text in review.REJECT_REASONS.items()}
 
 
+def _decision_texts() -> dict[str, str]:
+    """The decision form's labels, translated once per page (the queue has a form a row)."""
+    return {
+        "note": _("Note"),
+        "reason": _("Reason if rejecting"),
+        "approve": _("Approve"),
+        "reject": _("Reject"),
+    }
+
+
 @bp.get("/review")
 @staff_required
 def queue():
@@ -83,6 +93,7 @@ def queue():
         filters=filters,
         sectors=firm_service.sectors(db.session),
         reasons=_reject_reasons(),
+        texts=_decision_texts(),
         bulk_form=BulkDecisionForm(),
     )
 
@@ -98,6 +109,7 @@ def detail(proposal_id: int):
         form=form,
         history=review.proposal_history(db.session, proposal_id),
         reasons=_reject_reasons(),
+        texts=_decision_texts(),
     )
 
 
