@@ -542,6 +542,7 @@ def _explain(url: str, state: Path, thread_id: int) -> None:
         ("/matches", FIRM_USER, "/matches"),
         ("/review", OFFICER, "/review"),
         ("/review, sector filter", OFFICER, "/review?sector=textiles&sort=score"),
+        ("/review, firm search", OFFICER, "/review?q=tractor"),
         ("thread page", FIRM_USER, f"/messages/{thread_id}"),
         ("/messages", FIRM_USER, "/messages"),
         ("/dashboard", OFFICER, "/dashboard"),

@@ -79,6 +79,7 @@ def queue():
         q=args.get("q", "").strip()[:100],
         sort=args.get("sort", "score"),
     )
+    filters = review.with_search_firms(db.session, filters)
     page = paginate(
         review.queue_rows_select(filters),
         per_page=current_app.config["PROPOSALS_PER_PAGE"],

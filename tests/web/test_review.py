@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
+
+from matchmaker.services import review as review_service
 
 from matchmaker.models import AuditEntry, Thread
 from tests.conftest import csrf_token
@@ -99,6 +102,24 @@ def test_queue_filters_sorts_and_shows_reasons(client, auth, world):
     assert "1 proposal." in client.get("/review?q=other").get_data(as_text=True)
     assert "0 proposals." in client.get("/review?status=approved").get_data(as_text=True)
     assert client.get("/review?min_score=abc&page=xyz").status_code == 200
+
+
+@pytest.mark.parametrize("listed", [500, 0])  # the firms found first, or by a subquery
+def test_queue_search_finds_proposals_by_either_firm(client, auth, world, monkeypatch, listed):
+    monkeypatch.setattr(review_service, "SEARCH_FIRMS_LISTED", listed)
+    auth.login("staff@example.com")
+
+    def found(q: str) -> str:
+        html = client.get("/review", query_string={"q": q}).get_data(as_text=True)
+        return html.split('<p class="count">', 1)[1].split("</p>", 1)[0]
+
+    assert found("neman") == "2 proposals."  # the Belarusian side of both
+    assert found("INDUS") == "1 proposal."  # the Pakistani side of one, any case
+    assert found("PK-2") == "1 proposal."  # a firm's reference, exactly
+    assert found("nobody") == "0 proposals."
+    assert found("%") == "0 proposals."  # LIKE's wildcards are plain characters
+    html = client.get("/review?q=indus&status=all").get_data(as_text=True)
+    assert "Indus Assemblers" in html and "Other Firm" not in html
 
 
 def test_detail_shows_both_profiles_and_history(client, auth, world):
