@@ -3,9 +3,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from matchmaker.services import review as review_service
-
 from matchmaker.models import AuditEntry, Thread
+from matchmaker.services import review as review_service
 from tests.conftest import csrf_token
 from tests.fixtures_world import proposal
 

@@ -2,7 +2,7 @@
 request that only read leaves its connection's prepared statements in place (PostgreSQL)."""
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 
 from matchmaker.extensions import db
 from matchmaker.models import Firm
@@ -59,6 +59,27 @@ def test_a_request_that_failed_after_writing_keeps_nothing(app, client, db_sessi
     app.config["PROPAGATE_EXCEPTIONS"] = False
     assert client.get("/test/fail_after_write").status_code == 500
     assert firm_name(db_session, writing_views) == "Indus Assemblers"
+
+
+def test_a_request_that_only_read_commits_one_that_wrote_rolls_back(
+    app, writing_views, client, auth
+):
+    with app.app_context():
+        engine = db.engine
+    ended: list[str] = []
+    event.listen(engine, "commit", lambda _connection: ended.append("commit"))
+    event.listen(engine, "rollback", lambda _connection: ended.append("rollback"))
+    auth.login("pk@example.com")
+    for path, expected in [
+        ("/matches", ["commit"]),
+        ("/test/rename_without_commit", ["rollback"]),
+        ("/test/flush_without_commit", ["rollback"]),
+        ("/test/change_without_flush", ["rollback"]),
+        ("/firms?q=tractor", ["commit"]),
+    ]:
+        ended.clear()
+        assert client.get(path).status_code == 200, path
+        assert ended == expected, path
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="prepared statements are PostgreSQL's")
