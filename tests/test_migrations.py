@@ -10,10 +10,14 @@ from matchmaker.matching.taxonomy import COOPERATION_TYPES, SECTORS
 from matchmaker.models import Base, CooperationType, Sector
 
 
-# The full-text index exists on PostgreSQL only (ddl_if), where it is compared; SQLite's run
-# says it skips it.
+# The full-text and trigram indexes exist on PostgreSQL only (ddl_if), where they are
+# compared; SQLite's run says it skips them.
 @pytest.mark.filterwarnings(
     "ignore:autogenerate skipping metadata-specified expression-based index 'ix_firms_search'"
+)
+@pytest.mark.filterwarnings(
+    "ignore:autogenerate skipping metadata-specified expression-based index "
+    "'ix_firms_name_trigrams'"
 )
 def test_migrations_agree_with_the_models(app):
     with app.app_context(), db.engine.connect() as connection:

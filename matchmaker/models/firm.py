@@ -145,6 +145,13 @@ Index(
 ).ddl_if(dialect="postgresql")
 # The directory lists firms by name.
 Index("ix_firms_name", Firm.name, Firm.id)
+# The review queue finds firms by part of their name (`lower(name) LIKE '%word%'`).
+Index(
+    "ix_firms_name_trigrams",
+    func.lower(Firm.name).label("name_lower"),
+    postgresql_using="gin",
+    postgresql_ops={"name_lower": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
 
 
 class FirmSector(Base):
