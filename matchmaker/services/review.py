@@ -168,10 +168,10 @@ class QueueFilter:
     firm_ids: tuple[int, ...] | None = None
 
 
-# A search of the queue by firm first finds the firms (one query on 20,000 firms), then their
-# proposals through the indexes on either firm: 3-7 ms, where joining both firms to every
-# proposal to compare names took 130 ms for the list and again for its count. A word so
-# common that more firms match is left to a subquery (the proposals are then read in order).
+# A search of the queue by firm first finds the firms (one query; a trigram index on
+# PostgreSQL), then their proposals through the indexes on either firm: about 4 ms on 200,000
+# proposals, where joining both firms to every proposal to compare names took 130 ms for the
+# list and again for its count. A word so common that more firms match is left to a subquery.
 SEARCH_FIRMS_LISTED = 500
 
 
