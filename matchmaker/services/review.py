@@ -159,7 +159,7 @@ def decide_many(
 class QueueFilter:
     status: str = "proposed"
     sector: str = ""
-    country: str = ""  # which side's profile to look from; used with q
+    country: str = ""  # with `sector`: whose sector, the PK or the BY firm (else either)
     min_score: float | None = None
     max_score: float | None = None
     q: str = ""
