@@ -162,35 +162,20 @@ def _save(user, data: dict[str, Any]):
 
 def _proposal_row_out(row) -> dict[str, Any]:
     """A row of `review.visible_rows_select` as `_proposal_out` gives a proposal."""
-    return {
-        "id": row.id,
-        "pk_firm": {
-            "id": row.pk_id,
-            "ref": row.pk_ref,
-            "name": row.pk_name,
-            "country": row.pk_country,
-        },
-        "by_firm": {
-            "id": row.by_id,
-            "ref": row.by_ref,
-            "name": row.by_name,
-            "country": row.by_country,
-        },
-        "score": row.score,
-        "status": str(row.status),
-        "reasons": row.reasons,
-        "version": row.version,
-        "note": row.note if api_user().is_staff else None,
-        "decided_at": row.decided_at,
-    }
+
+    def brief(side: str) -> dict[str, Any]:
+        return {key: getattr(row, f"{side}_{key}") for key in ("id", "ref", "name", "country")}
+
+    return _proposal_out(row, pk_firm=brief("pk"), by_firm=brief("by"))
 
 
-def _proposal_out(proposal: Proposal) -> dict[str, Any]:
+def _proposal_out(proposal, pk_firm: Any = None, by_firm: Any = None) -> dict[str, Any]:
+    """A proposal (or a row with its columns; then its firms in brief are given)."""
     staff = api_user().is_staff
     return {
         "id": proposal.id,
-        "pk_firm": proposal.pk_firm,
-        "by_firm": proposal.by_firm,
+        "pk_firm": pk_firm if pk_firm is not None else proposal.pk_firm,
+        "by_firm": by_firm if by_firm is not None else proposal.by_firm,
         "score": proposal.score,
         "status": str(proposal.status),
         "reasons": proposal.reasons,

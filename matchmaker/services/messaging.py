@@ -51,6 +51,11 @@ class Introduction:
     thread_id: int | None
 
 
+def _other_firm_id(firm_id):
+    """SQL: the id of the proposal's firm that is not this one."""
+    return case((Proposal.pk_firm_id == firm_id, Proposal.by_firm_id), else_=Proposal.pk_firm_id)
+
+
 @cache
 def _introductions_statement():
     # Built once: the firm is a bound parameter; the partner is whichever side it is not.
@@ -71,10 +76,7 @@ def _introductions_statement():
             partner.contact_email,
             Thread.id.label("thread_id"),
         )
-        .join(
-            partner,
-            partner.id == case((own_is_pk, Proposal.by_firm_id), else_=Proposal.pk_firm_id),
-        )
+        .join(partner, partner.id == _other_firm_id(firm_id))
         .outerjoin(Thread, Thread.proposal_id == Proposal.id)
         .where(approved_for(firm_id))
         .order_by(Proposal.score.desc(), Proposal.id)
@@ -123,13 +125,7 @@ def partner_ids(session: Session, firm_id: int | None) -> set[int]:
     """The firms EDB introduced to this one (an approved proposal between them)."""
     if firm_id is None:
         return set()
-    own_is_pk = Proposal.pk_firm_id == firm_id
-    rows = session.scalars(
-        select(case((own_is_pk, Proposal.by_firm_id), else_=Proposal.pk_firm_id)).where(
-            approved_for(firm_id)
-        )
-    )
-    return set(rows)
+    return set(session.scalars(select(_other_firm_id(firm_id)).where(approved_for(firm_id))))
 
 
 def threads_by_proposal(session: Session, proposal_ids: list[int]) -> dict[int, int]:
@@ -290,12 +286,9 @@ def messages_of(session: Session, thread: Thread, limit: int = 200) -> list[Show
     ]
 
 
-def mark_read(session: Session, thread: Thread, firm_id: int, newest: int | None = None) -> None:
-    """The firm has read the thread up to `newest` (the last message it was shown; by default
-    the thread's last one). Writes only when that moves the marker forward."""
-    if newest is None:
-        newest = session.scalar(select(func.max(Message.id)).where(Message.thread_id == thread.id))
-    newest = newest or 0
+def mark_read(session: Session, thread: Thread, firm_id: int, newest: int) -> None:
+    """The firm has read the thread up to `newest` (the last message it was shown; 0: none).
+    Writes only when that moves the marker forward."""
     marker = session.get(ThreadRead, (thread.id, firm_id))
     if marker is None:
         session.add(ThreadRead(thread_id=thread.id, firm_id=firm_id, last_read_message_id=newest))

@@ -261,7 +261,7 @@ def queue_rows_select(f: QueueFilter) -> Select:
 @cache
 def _queue_rows_base():
     # Built once (labelled columns of aliases cost more to build than the query to run).
-    stmt, pk, by = _with_both_firms(
+    stmt = _with_both_firms(
         lambda pk, by: (
             Proposal.id,
             Proposal.score,
@@ -282,12 +282,11 @@ def _with_both_firms(columns):
     """A select from proposals joined to both firms (aliases `pk` and `by`); `columns(pk, by)`
     gives what it lists."""
     pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
-    stmt = (
+    return (
         select(*columns(pk, by))
         .join(pk, Proposal.pk_firm_id == pk.id)
         .join(by, Proposal.by_firm_id == by.id)
     )
-    return stmt, pk, by
 
 
 def _visible(stmt: Select, user: User, status: str) -> Select:
@@ -321,7 +320,7 @@ def _visible_rows_base() -> Select:
                 for column in (firm.id, firm.ref, firm.name, firm.country)
             ),
         )
-    )[0]
+    )
 
 
 def visible_count_select(user: User, status: str = "") -> Select:

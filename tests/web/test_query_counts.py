@@ -13,6 +13,7 @@ STAFF_PAGES = [
     "/firms/{by}",
     "/review",
     "/review?status=approved",
+    "/review?q=extra",  # a search by firm: its firms looked up once, however many match
     "/review/{proposal}",
     "/review/audit",
     "/dashboard",
