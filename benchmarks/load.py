@@ -1,7 +1,7 @@
 """Load benchmark: PostgreSQL, gunicorn and wrk, pages against a bare one-row Flask endpoint.
 
     .venv/bin/python benchmarks/load.py [--database URL] [--duration 10] [--clients 16 50]
-                                        [--reuse] [--explain] [--reference]
+                                        [--rounds 1] [--reuse] [--explain] [--reference]
 
 1. Fills a PostgreSQL database (default `matchmaker_load` on 127.0.0.1, dropped and created)
    with 20,000 firms, 200,000 proposals and 100,000 messages (`--reuse` keeps a filled one).
@@ -11,6 +11,9 @@
 3. Drives each with wrk (2 threads, on the same cores) at each client count: the directory
    search, /matches, /review, a thread page and the API list, signed in as the user each page is
    for, and prints throughput and p50/p95/p99 latency per page beside the bare endpoint's.
+   `--rounds N` repeats every run N times, round after round (so a slow minute of the machine
+   falls on all pages alike), and reports each figure's median over the rounds and the errors
+   of all of them.
 4. `--explain`: EXPLAIN ANALYZE of the slowest query of each page (captured in process).
 5. `--reference`: also the account page, the lightest page a signed-in user opens (session,
    user, layout and three one-row queries): what any signed-in page costs before its own work.
@@ -29,6 +32,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,6 +63,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--clients", type=int, nargs="+", default=[16, 50])
+    parser.add_argument("--rounds", type=int, default=1, help="repeat every run, interleaved")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--reuse", action="store_true", help="keep an already filled database")
     parser.add_argument("--explain", action="store_true")
@@ -121,25 +126,30 @@ def main() -> None:
             targets.append((REFERENCE, f"{app_base}/auth/account", firm))
         for name, url, headers in targets:
             _check_page(name, url, headers)
-        results = {}
-        for name, url, headers in targets:
+        for _, url, headers in targets:
             _wrk(url, headers, 16, 2)  # warm every worker up (templates, connections)
-            for clients in args.clients:
-                results[name, clients] = _wrk(url, headers, clients, args.duration)
-                r = results[name, clients]
-                print(
-                    f"  {name:<22} {clients:>3} clients  {r['rps']:8.1f} req/s  "
-                    f"p50 {r['p50_ms']:6.1f}  p95 {r['p95_ms']:6.1f}  p99 {r['p99_ms']:6.1f} ms  "
-                    f"errors {r['errors']}  CPU ms/request: "
-                    + ", ".join(f"{k} {v:.2f}" for k, v in r["cpu_ms"].items()),
-                    flush=True,
-                )
+        runs: dict[tuple[str, int], list[dict]] = {}
+        for round_ in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(f"round {round_} of {args.rounds}", flush=True)
+            for name, url, headers in targets:
+                for clients in args.clients:
+                    r = _wrk(url, headers, clients, args.duration)
+                    runs.setdefault((name, clients), []).append(r)
+                    print(
+                        f"  {name:<22} {clients:>3} clients  {r['rps']:8.1f} req/s  "
+                        f"p50 {r['p50_ms']:6.1f}  p95 {r['p95_ms']:6.1f}  "
+                        f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}  CPU ms/request: "
+                        + ", ".join(f"{k} {v:.2f}" for k, v in r["cpu_ms"].items()),
+                        flush=True,
+                    )
+        results = {key: _median_run(found) for key, found in runs.items()}
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
         for server in servers:
             server.wait(timeout=30)
-    _report(results, [t[0] for t in targets], checked, args.clients, args.workers)
+    _report(results, [t[0] for t in targets], checked, args.clients, args.workers, args.rounds)
     if args.explain:
         _explain(args.database, state, thread_id)
     shutil.rmtree(state, ignore_errors=True)
@@ -485,11 +495,28 @@ def _run_wrk(url: str, headers: dict, clients: int, seconds: int) -> dict:
     return result
 
 
+def _median_run(runs: list[dict]) -> dict:
+    """Several runs of one page at one client count: each figure's median, every run's errors."""
+    return {
+        "rps": statistics.median(r["rps"] for r in runs),
+        **{key: statistics.median(r[key] for r in runs) for key in ("p50_ms", "p95_ms", "p99_ms")},
+        "errors": sum(r["errors"] for r in runs),
+        "runs": len(runs),
+    }
+
+
 def _report(
-    results: dict, names: list[str], checked: list[str], clients: list[int], workers: int
+    results: dict,
+    names: list[str],
+    checked: list[str],
+    clients: list[int],
+    workers: int,
+    rounds: int,
 ) -> None:
     bare = names[0]
     print(f"\ngunicorn {workers} sync workers per server, wrk 2 threads, same 2 cores")
+    if rounds > 1:
+        print(f"medians of {rounds} rounds; errors of all rounds")
     print(f"{'page':<22} {'clients':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     print(f"{'':<22} {'':>7} {'':>8} {'':>7} {'':>7} {'':>7} {'errors':>6} {'vs bare':>7}")
     for name in names:
