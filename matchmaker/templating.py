@@ -66,7 +66,7 @@ def select_options(choices: dict[str, str], selected: str | None) -> Markup:
     """The <option>s of a <select> (value: label), the `selected` one marked. A list page
     renders the same options in every row: they are built once per request and choice."""
     built = kept("select_options", dict)
-    key = (id(choices), selected)
+    key = (tuple(choices.items()), selected)  # by content: an id() may be reused
     found = built.get(key)
     if found is None:
         found = built[key] = Markup("").join(
