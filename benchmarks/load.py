@@ -16,7 +16,10 @@
    of all of them.
 4. `--explain`: EXPLAIN ANALYZE of the slowest query of each page (captured in process).
 5. `--reference`: also the account page, the lightest page a signed-in user opens (session,
-   user, layout and three one-row queries): what any signed-in page costs before its own work.
+   user, layout and three one-row queries), and the probes of benchmarks/probes.py served by a
+   third gunicorn (the application plus routes only the benchmarks have): a view of the app
+   without the database, a signed-in view that returns a word, an empty signed-in page in the
+   layout. What any signed-in page costs before its own work, outside the targets.
 Then it checks the targets: at 16 clients p95 <= 100 ms and throughput >= 30% of the bare
 endpoint's; at 50 clients no errors and throughput within 10% of the 16-client figure.
 """
@@ -107,6 +110,17 @@ def main() -> None:
         _serve("matchmaker:create_app()", app_port, env, state / "app.log"),
         _serve("benchmarks.bare_app:app", bare_port, env, state / "bare.log"),
     ]
+    probe_port = _free_port()
+    probe_base = f"http://127.0.0.1:{probe_port}"
+    if args.reference:
+        servers.append(
+            _serve(
+                "benchmarks.probes:create_app()",
+                probe_port,
+                env,
+                state / "probes.log",
+            )
+        )
     try:
         app_base = f"http://127.0.0.1:{app_port}"
         _wait(app_base + "/healthz")
@@ -124,6 +138,12 @@ def main() -> None:
         checked = [name for name, _, _ in targets[1:]]
         if args.reference:  # what any signed-in page costs: session, user, layout, 3 queries
             targets.append((REFERENCE, f"{app_base}/auth/account", firm))
+            _wait(probe_base + "/healthz")  # the same secret key: the firm's cookie holds there
+            targets += [
+                ("probe: app, no database", f"{probe_base}/_probe/plain", {}),
+                ("probe: signed-in word", f"{probe_base}/_probe/signed-in", firm),
+                ("probe: empty layout", f"{probe_base}/_probe/layout", firm),
+            ]
         for name, url, headers in targets:
             _check_page(name, url, headers)
         for _, url, headers in targets:

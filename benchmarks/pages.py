@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import DEFAULT_DATABASE, FIRM_USER, OFFICER, _credentials  # noqa: E402
+from benchmarks.probes import add_probes  # noqa: E402
 
 
 def main() -> None:
@@ -45,8 +46,6 @@ def main() -> None:
     args = parser.parse_args()
 
     import flask.templating
-    from flask import render_template
-    from flask_login import login_required
     from sqlalchemy import event
 
     from matchmaker import create_app
@@ -64,15 +63,7 @@ def main() -> None:
             "RATELIMIT_ENABLED": False,
         }
     )
-    # The probes: routes of this benchmark's app only.
-    empty_page = app.jinja_env.from_string(
-        '{% extends "base.html" %}{% block content %}<p>.</p>{% endblock %}'
-    )
-    app.add_url_rule("/_probe/plain", "probe_plain", lambda: "ok")
-    app.add_url_rule("/_probe/signed-in", "probe_signed_in", login_required(lambda: "ok"))
-    app.add_url_rule(
-        "/_probe/layout", "probe_layout", login_required(lambda: render_template(empty_page))
-    )
+    add_probes(app)  # routes of the benchmarks' app only
     rendering = [0.0]
     render = flask.templating._render
 
