@@ -435,11 +435,15 @@ def _cookies(headers) -> dict[str, str]:
     return found
 
 
+def _cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
 def _sign_in(base: str, email: str, password: str) -> dict[str, str]:
     status, headers, html = _request(base + "/auth/login")
     cookies = _cookies(headers)
     token = CSRF_RE.search(html).group(1)
-    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    cookie = _cookie_header(cookies)
     body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
     status, headers, _ = _request(
         base + "/auth/login",
@@ -456,12 +460,12 @@ def _sign_in(base: str, email: str, password: str) -> dict[str, str]:
     location = base + "/auth/login"
     for _ in range(5):  # the home page sends each kind of user on to their own page
         location = urllib.parse.urljoin(location, dict(headers)["Location"])
-        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        cookie = _cookie_header(cookies)
         status, headers, _ = _request(location, headers={"Cookie": cookie})
         cookies.update(_cookies(headers))
         if status not in (301, 302, 303):
             break
-    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    return {"Cookie": _cookie_header(cookies)}
 
 
 def _check_page(name: str, url: str, headers: dict) -> None:

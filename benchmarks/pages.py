@@ -8,12 +8,12 @@ and timed (wall time and process CPU per request; the difference is mostly waiti
 database), with the CPU spent rendering templates and the number of SQL statements;
 `/healthz` (one `SELECT 1`) is the baseline measured in the same process.
 
-Before the pages, four probes that exist only in this script's app show what every page pays
-before it does anything of its own: a Flask view without the database, a signed-in view that
-returns a word (session, user load), and a signed-in view that renders an empty page in the
-layout, for a firm user (with the unread badge) and for an officer. The pages and probes run in
-interleaved rounds; the CPU column is the median of the rounds and `min` the quickest round
-(this machine's noise moves single runs by 15-25%).
+Before the pages, four probes (benchmarks/probes.py: routes only the benchmarks' app has) show
+what every page pays before it does anything of its own: a Flask view without the database, a
+signed-in view that returns a word (session, user load), and a signed-in view that renders an
+empty page in the layout, for a firm user (with the unread badge) and for an officer. The pages
+and probes run in interleaved rounds; the CPU column is the median of the rounds and `min` the
+quickest round (this machine's noise moves single runs by 15-25%).
 
 In the load benchmark a page reaches 30% of the bare endpoint's throughput only if it costs at
 most about 3.3 times the bare endpoint's CPU per request; `x baseline` is that ratio here.

@@ -119,7 +119,8 @@ def clean_search(text: str, limit: int = 200) -> str:
     return _CONTROL.sub(" ", text or "").strip()[:limit]
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """`text` as a LIKE pattern matches it literally (with `escape="\\"`)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -185,7 +186,7 @@ def _directory_filtered(session: Session, stmt: Select, query: DirectoryQuery) -
         stmt = stmt.where(search_document().op("@@")(prefix_tsquery(query.q)))
     elif words:
         for word in words:
-            pattern = f"%{_escape_like(word)}%"
+            pattern = f"%{escape_like(word)}%"
             stmt = stmt.where(
                 or_(
                     *(

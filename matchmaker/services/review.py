@@ -25,6 +25,7 @@ from matchmaker.models import (
 )
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
+from matchmaker.services.firms import escape_like
 from matchmaker.services.messaging import approved_for
 
 DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
@@ -197,7 +198,7 @@ def _clean(f: QueueFilter) -> QueueFilter:
 
 
 def _firms_matching(q: str) -> Select:
-    pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = f"%{escape_like(q.lower())}%"
     return select(Firm.id).where(
         or_(func.lower(Firm.name).like(pattern, escape="\\"), Firm.ref == q)
     )
