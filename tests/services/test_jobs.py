@@ -1,5 +1,7 @@
 """Background jobs: inline without Redis, through an RQ worker with it; one recompute at a time."""
 
+import os
+
 import pytest
 from sqlalchemy import func, select
 
@@ -8,7 +10,7 @@ from matchmaker.models import Proposal
 from tests.conftest import csrf_token
 from tests.services.test_matching_service import seed
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 def proposals(db_session) -> int:
