@@ -160,12 +160,17 @@ class Problem:
             grid[i, list(p.unavailable)] = False
         return grid
 
+    def cap(self, firm: int) -> int | None:
+        """The most meetings the firm (by index) may have, if it or the event sets a maximum."""
+        own = self.participants[firm].max_meetings
+        return self.max_meetings if own is None else own
+
     @cached_property
     def limits(self) -> np.ndarray:
-        """(firms,) the most meetings each firm may have (never more than the slots)."""
-        default = self.slot_count if self.max_meetings is None else self.max_meetings
-        caps = [default if p.max_meetings is None else p.max_meetings for p in self.participants]
-        return np.minimum(np.array(caps, dtype=np.int64), self.slot_count)
+        """(firms,) the most meetings each firm can have: its cap, and never more than the slots."""
+        caps = [self.cap(f) for f in range(len(self.participants))]
+        caps = [self.slot_count if c is None else min(c, self.slot_count) for c in caps]
+        return np.array(caps, dtype=np.int64)
 
     @cached_property
     def online_only(self) -> np.ndarray:

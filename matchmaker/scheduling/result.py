@@ -126,8 +126,12 @@ def explain_unscheduled(problem: Problem, occupancy: Occupancy) -> tuple[Unsched
             continue
         a, b = problem.pairs[c]
         common = problem.available[a] & problem.available[b]
+        # A cap of every slot or more never binds: a firm that full is simply busy.
+        limits = problem.limits
         at_limit = tuple(
-            problem.participants[f].key for f in (a, b) if occupancy.count[f] >= problem.limits[f]
+            problem.participants[f].key
+            for f in (a, b)
+            if occupancy.count[f] >= limits[f] and limits[f] < problem.slot_count
         )
         if not common.any():
             reason, firms = UnscheduledReason.NO_COMMON_SLOT, candidate.firms

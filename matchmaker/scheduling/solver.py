@@ -90,11 +90,9 @@ def solve(
         if sub.x is not None:
             best = np.zeros_like(model.cost)
             best[support] = sub.x
-            proven = (
-                sub.status == 0
-                and lp_value is not None
-                and (-float(model.cost @ best) >= (1.0 - mip_rel_gap) * lp_value)
-            )
+            value = -float(model.cost @ best)
+            proven = sub.status == 0 and lp_value is not None
+            proven = proven and value >= (1.0 - mip_rel_gap) * lp_value - 1e-9
     dual_bound = None
     if not proven:
         run.report(Stage.SOLVING, 0.6)
@@ -102,8 +100,9 @@ def solve(
         if full.x is not None and (best is None or model.cost @ full.x < model.cost @ best):
             best = full.x
         proven = full.status == 0
-        if np.isfinite(getattr(full, "mip_dual_bound", np.nan)):
-            dual_bound = locked_value - float(full.mip_dual_bound)
+        dual = getattr(full, "mip_dual_bound", None)
+        if dual is not None and np.isfinite(dual):
+            dual_bound = locked_value - float(dual)
     if best is not None:
         for v in np.flatnonzero(best > 0.5):
             state.place(int(model.candidate[v]), int(model.slot[v]))
@@ -128,7 +127,7 @@ def _timed(
     if columns is not None:
         cost = cost[columns]
         constraint = LinearConstraint(constraint.A[:, columns], -np.inf, constraint.ub)
-    options = {"time_limit": max(deadline - started, 0.01)}
+    options = {"time_limit": max(deadline - started, 1e-3)}
     integrality = None
     if gap is not None:
         options["mip_rel_gap"] = gap

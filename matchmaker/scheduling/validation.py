@@ -143,8 +143,9 @@ def _overbooked(problem: Problem, tally: _Tally) -> Iterator[Violation]:
             msg = f"{len(meetings)} meetings in slot {slot}: room for {problem.capacity}"
             yield Violation(ViolationKind.SLOT_OVER_CAPACITY, tuple(meetings), msg, None, slot)
     for f, meetings in tally.per_firm.items():
-        if len(meetings) > problem.limits[f]:
-            msg = f"firm {firms[f]!r} has {len(meetings)} meetings, at most {problem.limits[f]}"
+        cap = problem.cap(f)
+        if cap is not None and len(meetings) > cap:
+            msg = f"firm {firms[f]!r} has {len(meetings)} meetings, at most {cap}"
             yield Violation(ViolationKind.FIRM_OVER_LIMIT, tuple(meetings), msg, firms[f])
 
 
