@@ -1,7 +1,8 @@
 """Who is busy in which slot and how full each slot is, as meetings are placed.
 
-Public surface: `Occupancy` (used by the greedy baseline, the solver's model and its final
-fill-in pass, and by the explanations of what stayed unscheduled).
+Internal to the package: `Occupancy` (used by the greedy baseline, the solver's model and its
+final fill-in pass, and the explanations of what stayed unscheduled), `priority_order`,
+`locked_assignments`.
 
 Per slot the counts are: all meetings (at most tables + online places) and the meetings that must
 be online (a remote firm, or locked online; at most the online places). Locked meetings at a table

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -126,6 +126,10 @@ class Problem:
                     f"{c.firm_a!r} and {c.firm_b!r}: give one candidate per pair"
                 )
             pairs[pair] = c.key
+
+    def with_locked(self, locked: Iterable[Assignment]) -> Problem:
+        """The same event with these meetings locked (say, the published ones, to re-solve)."""
+        return replace(self, locked=tuple(locked))
 
     @property
     def capacity(self) -> int:

@@ -57,9 +57,11 @@ class Schedule:
     """A schedule: its assignments (by slot, then table; online last), and how good it is.
 
     objective: the total priority of the scheduled meetings (locked ones included).
-    lp_bound: the optimum of the LP relaxation (same constraints, 0 <= x <= 1): no schedule can
-    beat it. dual_bound: the MILP solver's own bound at the end (<= lp_bound, tighter).
-    Both are None for the greedy baseline, and lp_bound when the relaxation was not asked for.
+    lp_bound: the LP relaxation's optimum (same constraints, 0 <= x <= 1, on the solver's
+    jittered weights, see solver.py): no schedule's objective exceeds it, and it exceeds the
+    relaxation on the true weights by less than the jitter (0.1 %). dual_bound: the full MILP's
+    own bound, when that step ran. Both None for the greedy baseline.
+    details: the solver's step times (seconds) and model sizes, for benchmarks and logs.
     """
 
     assignments: tuple[Assignment, ...]

@@ -13,20 +13,22 @@ per-slot bounds make always possible.
 
 How it is solved, in up to three HiGHS calls:
 1. the LP relaxation (0 <= x <= 1): its optimum bounds every schedule (Schedule.lp_bound);
-2. the MILP restricted to the variables the LP solution uses (x > 0: a few per cent of them,
-   RENS-style); when its optimum is within mip_rel_gap of the LP bound it is proven near-optimal
-   and we stop. On the benchmark (2,000 requests) that proof holds every time we ran it;
+2. the MILP restricted to the variables the LP solution uses (x > 0: 2-3 % of them, as in
+   RENS); when its optimum is within mip_rel_gap of the LP bound it is proven near-optimal and
+   we stop. That proof held on every benchmark variant we ran;
 3. otherwise the full MILP, within what is left of time_limit; its dual bound is returned too.
-Measured on the benchmark and its harder variants (tables 25 + online 5; N = 36), the full MILP
-alone took 4-36 s where steps 1 and 2 take 1-6 s, with the same objective.
+Steps 1-2 against the full MILP alone, jittered / not (benchmarks/scheduling.py --compare, CPU
+seconds, same objective wherever the full MILP finished): the benchmark 1.15 vs 4.90 / 4.02;
+tables 25 + online 5: 1.25 vs 16.2 / 30.6 (stopped at 60 s); N = 36: 2.39 vs 13.1 / 28.1;
+3,000 requests, N = 16: 1.86 vs 12.4 / 36.1 (stopped at 60 s).
 
 Jitter: HiGHS maximises w'[v] = w[m] (1 + jitter u[v]), u seeded in [0, 1), one per variable.
 Many schedules tie on w (any free slot will do), and that degeneracy is what slows the simplex
-(LP relaxation, N = 36: jitter 1e-4 took 55 s, 1e-3 took 1.7 s). Since w <= w', the bounds
-(computed on w') bound every schedule's true objective from above, exceeding the LP relaxation
-on w by less than `jitter`; the schedule found is within jitter + mip_rel_gap of the optimum.
-Objectives are reported in the true priorities. HiGHS is deterministic and the jitter seeded:
-the same input gives the same schedule, unless the time limit stops a solve early.
+(the LP relaxation for N = 36 took 55 s with jitter 1e-4, 1.7 s with 1e-3). Since w <= w', the
+bounds (computed on w') bound every schedule's true objective from above, exceeding the LP
+relaxation on w by less than `jitter`; the schedule found is within jitter + mip_rel_gap of the
+optimum. Objectives are reported in the true priorities. HiGHS is deterministic and the jitter
+seeded: the same input gives the same schedule, unless the time limit stops a solve early.
 """
 
 from __future__ import annotations
@@ -61,12 +63,14 @@ def solve(
     time_limit: float = 60.0,
     mip_rel_gap: float = 1e-3,
     jitter: float = 1e-3,
+    use_lp_support: bool = True,
     progress: ProgressCallback | None = None,
 ) -> Schedule:
     """The schedule of highest total priority (within jitter + mip_rel_gap of the optimum).
 
-    time_limit (seconds) bounds the three solver calls together. Raises LockedConflictError
-    when the locked meetings alone break a constraint.
+    time_limit (seconds) bounds the solver calls together; use_lp_support=False skips step 2
+    (for the benchmark's comparison). Raises LockedConflictError when the locked meetings alone
+    break a constraint.
     """
     run = Run(problem, progress)
     deadline = time.perf_counter() + time_limit
@@ -78,39 +82,58 @@ def solve(
     details = {"variables": float(model.cost.size)}
     if model.constraint is None:
         return run.finish(state, SolveStatus.OPTIMAL, locked_value, None, details)
+    outcome = _optimise(model, deadline, mip_rel_gap, use_lp_support, run, details)
+    if outcome.x is not None:
+        for v in np.flatnonzero(outcome.x > 0.5):
+            state.place(int(model.candidate[v]), int(model.slot[v]))
+    # Only a solve stopped early can leave a meeting that still fits; place those first-fit.
+    state.first_fit(priority_order(problem))
+    status = SolveStatus.OPTIMAL if outcome.proven else SolveStatus.TIME_LIMIT
+    bounds = [None if b is None else locked_value + b for b in (outcome.lp, outcome.dual)]
+    return run.finish(state, status, bounds[0], bounds[1], details)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    x: np.ndarray | None  # the best solution found, over the model's variables
+    proven: bool  # within the gap of a bound
+    lp: float | None  # the LP relaxation's optimum (jittered weights)
+    dual: float | None  # the full MILP's dual bound, when it ran
+
+
+def _optimise(
+    model: _Model,
+    deadline: float,
+    gap: float,
+    use_lp_support: bool,
+    run: Run,
+    details: dict[str, float],
+) -> _Outcome:
+    """Steps 1-3 of the module docstring."""
     run.report(Stage.SOLVING, 0.1)
     lp = _timed(details, "lp", model, deadline)
     lp_value = -float(lp.fun) if lp.status == 0 else None
     best, proven = None, False
-    if lp.x is not None:
+    if use_lp_support and lp.x is not None:
         run.report(Stage.SOLVING, 0.4)
         support = np.flatnonzero(lp.x > _SUPPORT)
         details["restricted_variables"] = float(support.size)
-        sub = _timed(details, "restricted", model, deadline, mip_rel_gap, support)
+        sub = _timed(details, "restricted", model, deadline, gap, support)
         if sub.x is not None:
             best = np.zeros_like(model.cost)
             best[support] = sub.x
             value = -float(model.cost @ best)
             proven = sub.status == 0 and lp_value is not None
-            proven = proven and value >= (1.0 - mip_rel_gap) * lp_value - 1e-9
-    dual_bound = None
-    if not proven:
-        run.report(Stage.SOLVING, 0.6)
-        full = _timed(details, "full", model, deadline, mip_rel_gap)
-        if full.x is not None and (best is None or model.cost @ full.x < model.cost @ best):
-            best = full.x
-        proven = full.status == 0
-        dual = getattr(full, "mip_dual_bound", None)
-        if dual is not None and np.isfinite(dual):
-            dual_bound = locked_value - float(dual)
-    if best is not None:
-        for v in np.flatnonzero(best > 0.5):
-            state.place(int(model.candidate[v]), int(model.slot[v]))
-    # Only a solve stopped early can leave a meeting that still fits; place those first-fit.
-    state.first_fit(priority_order(problem))
-    status = SolveStatus.OPTIMAL if proven else SolveStatus.TIME_LIMIT
-    lp_bound = None if lp_value is None else locked_value + lp_value
-    return run.finish(state, status, lp_bound, dual_bound, details)
+            proven = proven and value >= (1.0 - gap) * lp_value - 1e-9
+    if proven:
+        return _Outcome(best, True, lp_value, None)
+    run.report(Stage.SOLVING, 0.6)
+    full = _timed(details, "full", model, deadline, gap)
+    if full.x is not None and (best is None or model.cost @ full.x < model.cost @ best):
+        best = full.x
+    dual = getattr(full, "mip_dual_bound", None)
+    dual = -float(dual) if dual is not None and np.isfinite(dual) else None
+    return _Outcome(best, full.status == 0, lp_value, dual)
 
 
 def _timed(

@@ -72,15 +72,7 @@ def events(draw, max_firms: int = 8, max_slots: int = 6, lockable: bool = True) 
         return problem
     placed = greedy_schedule(problem).assignments
     locked = draw(st.lists(st.sampled_from(placed), unique=True)) if placed else []
-    return Problem(
-        slot_count=problem.slot_count,
-        tables=problem.tables,
-        online_capacity=problem.online_capacity,
-        participants=problem.participants,
-        candidates=problem.candidates,
-        max_meetings=problem.max_meetings,
-        locked=tuple(locked),
-    )
+    return problem.with_locked(locked)
 
 
 def constraint_breaks(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:

@@ -153,15 +153,7 @@ def _remote(problem: Problem, *firms) -> bool:
 def test_locking_part_of_a_schedule_keeps_that_part(problem: Problem, rng):
     first = solve(problem)
     keep = tuple(a for a in first.assignments if rng.random() < 0.5)
-    relocked = Problem(
-        slot_count=problem.slot_count,
-        tables=problem.tables,
-        online_capacity=problem.online_capacity,
-        participants=problem.participants,
-        candidates=problem.candidates,
-        max_meetings=problem.max_meetings,
-        locked=keep,
-    )
+    relocked = problem.with_locked(keep)
     second = solve(relocked)
     assert set(keep) <= set(second.assignments)
     check_schedule(relocked, second)
