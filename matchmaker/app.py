@@ -89,10 +89,10 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from matchmaker.extensions import csrf, db, limiter, login_manager, mail, migrate
-    from matchmaker.ratelimits import storage_uri
+    from matchmaker.web.ratelimits import storage_uri
 
     db.init_app(app)
-    from matchmaker import transactions
+    from matchmaker.web import transactions
 
     transactions.init_app(app, db)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -102,7 +102,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from matchmaker import i18n
+    from matchmaker.web import i18n
 
     i18n.init_app(app)
     login_manager.login_view = "auth.login"
@@ -139,9 +139,9 @@ def _lower(value: Any) -> Any:
 def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.firms.routes import bp as firms_bp
-    from matchmaker.main import bp as main_bp
     from matchmaker.messages.routes import bp as messages_bp
     from matchmaker.review.routes import bp as review_bp
+    from matchmaker.web.site import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -157,15 +157,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from matchmaker.errors import register_errorhandlers as register
-    from matchmaker.security import register_security_headers
+    from matchmaker.web.errors import register_errorhandlers as register
+    from matchmaker.web.security import register_security_headers
 
     register(app)
     register_security_headers(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from matchmaker.templating import register_template_helpers as register
+    from matchmaker.web.templating import register_template_helpers as register
 
     register(app)
 

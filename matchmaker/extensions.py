@@ -22,7 +22,7 @@ babel = Babel()
 
 def _client_key() -> str:
     # Imported here so this module keeps importing nothing of the app at import time.
-    from matchmaker.ratelimits import client_key
+    from matchmaker.web.ratelimits import client_key
 
     return client_key()
 

@@ -9,7 +9,7 @@ from flask import g, request
 from flask_smorest import Api
 
 from matchmaker.api.schemas import ErrorSchema
-from matchmaker.errors import DomainError
+from matchmaker.web.errors import DomainError
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -81,8 +81,8 @@ def init_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "mm_..."}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    from matchmaker import ratelimits
     from matchmaker.extensions import limiter
+    from matchmaker.web import ratelimits
 
     for blueprint in blueprints:
         csrf.exempt(blueprint)

@@ -8,13 +8,13 @@ from flask_smorest import Blueprint
 
 from matchmaker.api import api_user, authenticate
 from matchmaker.api import schemas as s
-from matchmaker.errors import Forbidden, InvalidTransition, NotFound
 from matchmaker.extensions import db
 from matchmaker.models import Firm, Proposal, ProposalStatus
-from matchmaker.pagination import paginate
 from matchmaker.services import firms as firm_service
 from matchmaker.services import messaging, review
 from matchmaker.services.firm_records import record_of
+from matchmaker.services.pages import paginate
+from matchmaker.web.errors import Forbidden, InvalidTransition, NotFound
 
 ERR = s.ErrorSchema
 account_bp = Blueprint("api_account", __name__, url_prefix="/api/v1", description="Your account")

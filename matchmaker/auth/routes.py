@@ -16,7 +16,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchmaker import ratelimits as limits
 from matchmaker.auth.forms import (
     AccountForm,
     LoginForm,
@@ -26,11 +25,12 @@ from matchmaker.auth.forms import (
     ResetRequestForm,
     TokenForm,
 )
-from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db, limiter
 from matchmaker.models import User
-from matchmaker.security import is_safe_next
 from matchmaker.services import accounts, notifications, tokens
+from matchmaker.web import ratelimits as limits
+from matchmaker.web.errors import ValidationFailed
+from matchmaker.web.security import is_safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -9,8 +9,8 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matchmaker.formtools import choices
 from matchmaker.services.firm_records import MAX_LENGTH
+from matchmaker.web.forms import choices
 
 
 class CheckboxGroupField(SelectMultipleField):

@@ -6,15 +6,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.firms.forms import FirmForm
-from matchmaker.formtools import page_arg
 from matchmaker.jobs import enqueue, refresh_job
-from matchmaker.pagination import paginate
 from matchmaker.services import firms as firm_service
 from matchmaker.services.firm_records import record_of
 from matchmaker.services.messaging import introduced
+from matchmaker.services.pages import paginate
+from matchmaker.web.errors import ValidationFailed
+from matchmaker.web.forms import page_arg
 
 bp = Blueprint("firms", __name__)
 

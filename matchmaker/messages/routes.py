@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from matchmaker import ratelimits as limits
-from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db, limiter
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.services import messaging
-from matchmaker.templating import NAV_FIRM
+from matchmaker.web import ratelimits as limits
+from matchmaker.web.errors import ValidationFailed
+from matchmaker.web.templating import NAV_FIRM
 
 bp = Blueprint("messages", __name__)
 NAV_FIRM.extend(

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
-from matchmaker.formtools import choices
 from matchmaker.services.review import MAX_NOTE, REJECT_REASONS
+from matchmaker.web.forms import choices
 
 
 class DecisionForm(FlaskForm):

@@ -11,16 +11,16 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from matchmaker import jobs
-from matchmaker.errors import StaleVersion
 from matchmaker.extensions import db
-from matchmaker.formtools import page_arg
-from matchmaker.i18n import label
-from matchmaker.pagination import paginate
 from matchmaker.review.forms import BulkDecisionForm, DecisionForm
-from matchmaker.security import is_safe_next
 from matchmaker.services import dashboard, review
 from matchmaker.services import firms as firm_service
-from matchmaker.templating import NAV_STAFF
+from matchmaker.services.pages import paginate
+from matchmaker.web.errors import StaleVersion
+from matchmaker.web.forms import page_arg
+from matchmaker.web.i18n import label
+from matchmaker.web.security import is_safe_next
+from matchmaker.web.templating import NAV_STAFF
 
 bp = Blueprint("review", __name__)
 NAV_STAFF.extend(

@@ -10,9 +10,9 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker.errors import ValidationFailed
 from matchmaker.models import Role, User, utcnow
-from matchmaker.security import hash_password, password_problem, verify_password
+from matchmaker.web.errors import ValidationFailed
+from matchmaker.web.security import hash_password, password_problem, verify_password
 
 # A fixed hash to compare against when the e-mail is unknown, so timing does not tell.
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")

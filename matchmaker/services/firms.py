@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from matchmaker.errors import Forbidden, NotFound, ValidationFailed
 from matchmaker.models import (
     Direction,
     Firm,
@@ -22,6 +21,7 @@ from matchmaker.models import (
 from matchmaker.models.firm import SEARCH_CONFIG, SEARCHED_COLUMNS, search_document
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, Taxonomy, validate_record
 from matchmaker.services.reference import CooperationTypeEntry, SectorEntry, reference
+from matchmaker.web.errors import Forbidden, NotFound, ValidationFailed
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
 

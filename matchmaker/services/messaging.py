@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
-from matchmaker.errors import Forbidden, NotFound, ValidationFailed
 from matchmaker.models import Firm, Message, Proposal, Thread, ThreadRead, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
 from matchmaker.services.firms import sector_codes
+from matchmaker.web.errors import Forbidden, NotFound, ValidationFailed
 
 MAX_BODY = 5000
 RESPONSES = ("interested", "declined")

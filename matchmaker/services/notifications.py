@@ -23,7 +23,7 @@ def site_url(endpoint: str, **values: object) -> str:
 
 
 def _locale(user: User | None) -> str:
-    from matchmaker.i18n import DEFAULT, LANGUAGES
+    from matchmaker.web.i18n import DEFAULT, LANGUAGES
 
     locale = getattr(user, "locale", None)
     return locale if locale in LANGUAGES else DEFAULT

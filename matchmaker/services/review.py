@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
-from matchmaker.errors import Forbidden, InvalidTransition, NotFound, StaleVersion
 from matchmaker.models import (
     AuditEntry,
     Firm,
@@ -27,6 +26,7 @@ from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
 from matchmaker.services.firms import escape_like
 from matchmaker.services.messaging import approved_for
+from matchmaker.web.errors import Forbidden, InvalidTransition, NotFound, StaleVersion
 
 DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
 REJECT_REASONS = {

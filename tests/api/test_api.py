@@ -313,7 +313,7 @@ def test_openapi_document_describes_every_operation(client):
 
 
 def test_list_totals_say_when_they_are_capped(client, world, token_for, monkeypatch):
-    from matchmaker.pagination import CappedPagination
+    from matchmaker.services.pages import CappedPagination
 
     headers = token_for("other@example.com")
     page = client.get("/api/v1/firms", headers=headers).get_json()

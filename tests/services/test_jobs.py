@@ -95,5 +95,5 @@ def test_profile_saves_and_mail_go_to_the_queue(redis_app, client, auth, db_sess
     client.post("/firm/edit", data={**FORM, "csrf_token": csrf_token(client, "/firm/edit")})
     with redis_app.app_context():
         names = [job.func_name for job in jobs.queue().jobs]
-    assert "matchmaker.jobs.refresh_job" in names
-    assert "matchmaker.jobs.mail_job" in names
+    assert "matchmaker.jobs.tasks.refresh_job" in names
+    assert "matchmaker.jobs.tasks.mail_job" in names

@@ -1,6 +1,6 @@
 import pytest
 
-from matchmaker.security import hash_password, is_safe_next, password_problem, verify_password
+from matchmaker.web.security import hash_password, is_safe_next, password_problem, verify_password
 
 
 @pytest.mark.parametrize("target", ["/firms", "/firms/3?q=tractor", "/firm/edit"])

@@ -4,7 +4,7 @@ import flask_babel
 import pytest
 from flask import Flask
 
-from matchmaker.templating import format_decimal2, format_number
+from matchmaker.web.templating import format_decimal2, format_number
 
 
 @pytest.mark.parametrize("locale", ["en", "ru", "ur"])

@@ -210,7 +210,7 @@ def test_contact_email_is_hidden_from_firms_not_introduced(client, auth, make_us
 
 
 def test_long_lists_count_only_up_to_the_cap(client, auth, make_user, make_firm, monkeypatch):
-    from matchmaker.pagination import CappedPagination
+    from matchmaker.services.pages import CappedPagination
 
     monkeypatch.setattr(CappedPagination, "cap", 3)
     for n in range(5):

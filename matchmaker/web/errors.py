@@ -8,7 +8,7 @@ from flask import Response, jsonify, make_response, render_template, request
 from flask_babel import gettext, lazy_gettext
 from markupsafe import escape
 
-from matchmaker.ratelimits import TOO_MANY
+from matchmaker.web.ratelimits import TOO_MANY
 
 if TYPE_CHECKING:
     from flask import Flask

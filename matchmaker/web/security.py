@@ -27,7 +27,7 @@ def verify_password(password_hash: str, password: str) -> bool:
     return check_password_hash(password_hash, password)
 
 
-COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+COMMON_PASSWORDS = Path(__file__).parent.parent / "data" / "common-passwords.txt.gz"
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ import hashlib
 from flask import current_app, request
 from flask_login import current_user
 
-from matchmaker.i18n import _
+from matchmaker.web.i18n import _
 
 TOO_MANY = _("Too many attempts in a short time. Please wait a little and try again.")
 

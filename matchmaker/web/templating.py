@@ -15,10 +15,10 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from matchmaker.extensions import db
-from matchmaker.i18n import current_locale
 from matchmaker.models import as_utc
-from matchmaker.request_cache import kept
 from matchmaker.services.reference import SectorEntry, reference
+from matchmaker.web.i18n import current_locale
+from matchmaker.web.request_cache import kept
 
 
 def register_template_helpers(app: Flask) -> None:

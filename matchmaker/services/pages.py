@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import lazyload
 
 from matchmaker.extensions import db
-from matchmaker.templating import format_number
+from matchmaker.web.templating import format_number
 
 COUNT_CAP = 10_000
 

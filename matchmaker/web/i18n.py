@@ -12,7 +12,7 @@ from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
-from matchmaker.request_cache import kept, request_state
+from matchmaker.web.request_cache import kept, request_state
 
 LANGUAGES = {"en": "English", "ur": "اردو", "ru": "Русский"}
 RTL = frozenset({"ur"})
