@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from matchmaker.extensions import db
 from matchmaker.models import Role
-from matchmaker.web.errors import ValidationFailed
+from matchmaker.services.errors import ValidationFailed
 
 
 def fail(lines: list[str] | str, code: int = 1) -> None:

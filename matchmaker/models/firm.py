@@ -65,7 +65,9 @@ class CooperationType(Base):
 class Firm(Base):
     __tablename__ = "firms"
     __table_args__ = (
-        CheckConstraint("country IN ('PK', 'BY')", name="country"),
+        CheckConstraint(
+            "country IN ({})".format(", ".join(f"'{c.value}'" for c in Country)), name="country"
+        ),
         CheckConstraint("employees IS NULL OR employees >= 0", name="employees"),
     )
 

@@ -1,4 +1,4 @@
-"""Pages of a list whose total is counted only up to a cap.
+"""Pages of a list, whose total is counted only up to a cap.
 
 Counting 200,000 proposals on every view of the review queue costs more than the rest of the
 page; past COUNT_CAP the exact figure helps nobody, so lists say "10,000+" instead.
@@ -6,78 +6,83 @@ page; past COUNT_CAP the exact figure helps nobody, so lists say "10,000+" inste
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import lazyload
-
-from matchmaker.extensions import db
-from matchmaker.web.templating import format_number
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.orm import Session
 
 COUNT_CAP = 10_000
+MAX_PER_PAGE = 100
+T = TypeVar("T")
 
 
-class CappedPagination(SelectPagination):
-    """Items are entities (a select of one mapped class) or, with `rows=True`, the rows of a
-    Core select of the columns a page shows. `count_select` (or a function building it when a
-    count is needed) counts instead of the listed select: the same filters without the joins
-    that only fetch what is shown. Rows with a `window_total` column (`count(*) OVER ()`) carry
-    the total themselves: for a search, whose matches the database collects and sorts anyway,
-    that saves running it twice."""
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows, where it is, and the total counted up to `cap` + 1."""
 
-    cap = COUNT_CAP
-    _window_total: int | None = None
-
-    def _query_items(self) -> list[Any]:
-        if not self._query_args.get("rows"):
-            return super()._query_items()
-        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        rows = list(self._query_args["session"].execute(stmt).all())
-        if rows and "window_total" in rows[0]._fields:
-            self._window_total = rows[0].window_total
-        return rows
-
-    def _query_count(self) -> int:
-        if self._window_total is not None:
-            return min(self._window_total, self.cap + 1)
-        stmt = self._query_args.get("count_select")
-        if callable(stmt):
-            stmt = stmt()
-        if stmt is None:
-            stmt = self._query_args["select"]
-        sub = stmt.options(lazyload("*")).order_by(None).limit(self.cap + 1).subquery()
-        return self._query_args["session"].execute(select(func.count()).select_from(sub)).scalar()
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+    cap: int = COUNT_CAP
 
     @property
     def total_is_capped(self) -> bool:
-        return (self.total or 0) > self.cap
+        return self.total > self.cap
 
     @property
-    def total_label(self) -> str:
-        """The total for people in their locale: "12", "1,234" or "10,000+" ("10 000+")."""
-        if self.total_is_capped:
-            return format_number(self.cap) + "+"
-        return format_number(self.total or 0)
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
 
 
 def paginate(
+    session: Session,
     stmt: Select[Any],
+    items: Callable[[list[Row[Any]]], list[T]],
     *,
     page: int,
     per_page: int,
-    max_per_page: int = 100,
-    rows: bool = False,
-    count_select: Select[Any] | Callable[[], Select[Any]] | None = None,
-):
-    return CappedPagination(
-        select=stmt,
-        rows=rows,
-        count_select=count_select,
-        session=db.session(),
-        page=page,
-        per_page=per_page,
-        max_per_page=max_per_page,
-        error_out=False,
-    )
+    count: Select[Any] | Callable[[], Select[Any]] | None = None,
+) -> Page[T]:
+    """Page `page` of `stmt`'s rows, made into the list's row type by `items`. The total is
+    counted from `count` (or a function building it when a count is needed): the same filters
+    without the joins that only fetch what is shown; by default `stmt` itself. Rows with a
+    `window_total` column (`count(*) OVER ()`) carry the total themselves: for a search, whose
+    matches the database collects and sorts anyway, that saves running it twice. A first page
+    that is not full is the whole list: nothing to count."""
+    page = max(page, 1)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    cap = COUNT_CAP
+    found = list(session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all())
+    if found and "window_total" in found[0]._fields:
+        total = min(found[0].window_total, cap + 1)
+    elif page == 1 and len(found) < per_page:
+        total = min(len(found), cap + 1)  # all of it is on this page: nothing to count
+    else:
+        counted = count() if callable(count) else count
+        total = _count(session, counted if counted is not None else stmt, cap)
+    return Page(items(found) if found else [], page, per_page, total, cap)
+
+
+def _count(session: Session, stmt: Select[Any], cap: int) -> int:
+    capped = stmt.order_by(None).limit(cap + 1).subquery()
+    return session.execute(select(func.count()).select_from(capped)).scalar_one()

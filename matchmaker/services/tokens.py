@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.models import ApiToken, User, as_utc, utcnow
-from matchmaker.web.errors import NotFound, ValidationFailed
+from matchmaker.services.errors import NotFound, ValidationFailed
 
 PREFIX = "mm_"
 MAX_TOKENS = 20

@@ -1,50 +1,16 @@
-"""Password policy, safe redirects and security headers."""
+"""Safe redirects, the trusted Host check and the security headers (Flask-Talisman)."""
 
 from __future__ import annotations
 
-import gzip
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import request
-from flask_babel import gettext as _
-from werkzeug.security import check_password_hash, generate_password_hash
+
+from matchmaker.extensions import talisman
 
 if TYPE_CHECKING:
-    from flask import Flask, Response
-
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    return check_password_hash(password_hash, password)
-
-
-COMMON_PASSWORDS = Path(__file__).parent.parent / "data" / "common-passwords.txt.gz"
-
-
-@lru_cache(maxsize=1)
-def common_passwords() -> frozenset[str]:
-    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as stream:
-        return frozenset(line.strip().lower() for line in stream if line.strip())
-
-
-def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None. Any composition is fine."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return _("Use at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return _("Use at most %(num)s characters.", num=MAX_PASSWORD_LENGTH)
-    if password.lower() in common_passwords() or len(set(password)) < 3:
-        return _("This password is too common; choose one that others are unlikely to use.")
-    return None
+    from flask import Flask
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -57,14 +23,34 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+# No inline script or style anywhere; nothing may frame the site.
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+ONE_YEAR = 365 * 24 * 3600
 
 
-def register_security_headers(app: Flask) -> None:
+def register_security(app: Flask) -> None:
     production = app.config.get("MATCHMAKER_ENV") == "production"
+    talisman.init_app(
+        app,
+        content_security_policy=CSP,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        # The proxy in front terminates TLS (and redirects plain HTTP); HSTS is sent on HTTPS.
+        force_https=False,
+        strict_transport_security=production,
+        strict_transport_security_max_age=ONE_YEAR,
+        # Production's cookie flags are the configuration's (config.finalise).
+        session_cookie_secure=False,
+    )
 
     if app.config.get("TRUSTED_HOSTS"):
 
@@ -73,13 +59,3 @@ def register_security_headers(app: Flask) -> None:
             # Flask checks TRUSTED_HOSTS when the host is read: read it on every request,
             # so a forged Host header is a 400 before anything else happens.
             _ = request.host
-
-    @app.after_request
-    def set_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        if production:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        return response

@@ -1,4 +1,4 @@
-"""Home page and health check."""
+"""The site's own pages: the home page, the health check and the language switcher."""
 
 from __future__ import annotations
 

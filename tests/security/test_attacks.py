@@ -4,9 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm, Proposal, Thread, User
-from tests.conftest import csrf_token
-from tests.web.test_firms import FORM
-from tests.web.test_review import decide
+from tests.helpers import PROFILE_FORM as FORM
+from tests.helpers import csrf_token, decide
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Thread
-from tests.web.test_review import decide
+from tests.helpers import decide
 
 PAGES = [
     "/firms",

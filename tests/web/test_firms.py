@@ -3,23 +3,8 @@ import re
 from sqlalchemy import func, select, text
 
 from matchmaker.models import Firm
-from tests.conftest import csrf_token
-
-FORM = {
-    "name": "Indus Assemblers",
-    "country": "PK",
-    "city": "Lahore",
-    "sectors": ["tractors", "agri-machinery"],
-    "offers": "An assembly hall and 140 dealers in Punjab.",
-    "seeks": "CKD tractor kits under licence.",
-    "offer_types": ["assembly", "distribution"],
-    "seek_types": ["licensing"],
-    "description": "",
-    "employees": "650",
-    "founded": "1989",
-    "website": "https://indus.example",
-    "contact_email": "",
-}
+from tests.helpers import PROFILE_FORM as FORM
+from tests.helpers import csrf_token
 
 
 def signed_in_firm_user(auth, make_user, email="firm@example.com"):
@@ -171,9 +156,11 @@ def test_directory_search_finds_word_beginnings_in_any_script(
 
 
 def test_directory_search_uses_the_full_text_index_on_postgresql(db_session):
-    from matchmaker.services.firms import DirectoryQuery, directory_select
+    from matchmaker.models import Role, User
+    from matchmaker.services.firms import DirectoryQuery, directory_rows_select
 
-    stmt = directory_select(db_session, DirectoryQuery(q="tractor kits"))
+    officer = User(email="officer@example.com", role=Role.STAFF)
+    stmt = directory_rows_select(db_session, officer, DirectoryQuery(q="tractor kits"))
     if db_session.get_bind().dialect.name == "postgresql":
         db_session.execute(text("SET LOCAL enable_seqscan = off"))  # the test table is tiny
         plan = "\n".join(db_session.scalars(text("EXPLAIN " + _literal_sql(stmt, db_session))))
@@ -210,9 +197,9 @@ def test_contact_email_is_hidden_from_firms_not_introduced(client, auth, make_us
 
 
 def test_long_lists_count_only_up_to_the_cap(client, auth, make_user, make_firm, monkeypatch):
-    from matchmaker.services.pages import CappedPagination
+    from matchmaker.services import pages
 
-    monkeypatch.setattr(CappedPagination, "cap", 3)
+    monkeypatch.setattr(pages, "COUNT_CAP", 3)
     for n in range(5):
         make_firm(ref=f"PK-{n}", name=f"Firm {n}", city="Lahore" if n < 2 else "Multan")
     make_user("firm@example.com")

@@ -3,8 +3,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from matchmaker.models import Message, Thread
-from tests.conftest import csrf_token
-from tests.web.test_review import decide
+from tests.helpers import csrf_token, decide
 
 
 def approve(client, auth, world):
@@ -118,7 +117,7 @@ def test_firms_mark_interest_or_decline(client, auth, world, db_session):
         ).status_code
         == 400
     )
-    from tests.fixtures_world import proposal
+    from tests.helpers import reload_proposal as proposal
 
     assert proposal(db_session, world.proposal_id).pk_response == "interested"
 
