@@ -13,8 +13,9 @@ variant, shows the noise):
 
 - `... per call`: the product without one of its `functools.cache`s, the statement built anew
   on every call: the rows of the review queue and the API list (`proposals._rows_base`); the
-  introductions and the unread badge of every firm page (`messaging`); the directory search's
-  document expression (`models.firm._search_document`, PostgreSQL).
+  introductions, the unread badge of every firm page, the firms' rows and their list fields
+  (sectors, cooperation types: `messaging`, `firms`); the directory search's document expression
+  (`models.firm._search_document`, PostgreSQL).
 - `Babel's template _()`: the templates' `_()` as Flask-Babel installs it, finding the
   translations through its lookups on every call, instead of the product's, which finds them once
   per request and locale (`matchmaker.web.i18n`).
@@ -53,7 +54,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from matchmaker.models import firm as firm_model
-    from matchmaker.services import messaging, proposals
+    from matchmaker.services import firms, messaging, proposals
 
     state = Path(tempfile.mkdtemp(prefix="matchmaker-tricks-"))
     atexit.register(shutil.rmtree, state, ignore_errors=True)
@@ -73,7 +74,10 @@ def main() -> None:
         "product again": _nothing,  # the noise floor: the same code, measured as a variant
         "proposal rows per call": _uncached((proposals, "_rows_base")),
         "firm statements per call": _uncached(
-            (messaging, "_introductions_statement"), (messaging, "_unread_total_statement")
+            (messaging, "_introductions_statement"),
+            (messaging, "_unread_total_statement"),
+            (firms, "_list_fields_statement"),
+            (firms, "_rows_select"),
         ),
         "search tsvector per call": _uncached((firm_model, "_search_document")),
         "Babel's template _()": lambda: _babel_template_gettext(app),

@@ -80,6 +80,14 @@ def decide(client, proposal_id, decision="approve", note="", **extra):
     return client.post(f"/review/{proposal_id}", data=data)
 
 
+def respond(client, proposal_id, response, token=None):
+    """A firm's answer to an introduction, as /matches posts it."""
+    token = token or csrf_token(client, "/matches")
+    return client.post(
+        f"/matches/{proposal_id}/respond", data={"response": response, "csrf_token": token}
+    )
+
+
 # The profile form as a firm fills it in (`/firm/edit`).
 PROFILE_FORM = {
     "name": "Indus Assemblers",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -28,7 +30,7 @@ from matchmaker.models import Direction, Firm, FirmCooperationType, FirmSector, 
 from matchmaker.models.firm import SEARCH_CONFIG, SEARCHED_COLUMNS, search_document
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, validate_record
-from matchmaker.services.introductions import contact_visible
+from matchmaker.services.introductions import contact_visible, viewer_kind, viewer_parameters
 from matchmaker.services.pages import Page, paginate
 from matchmaker.services.ports import ports
 from matchmaker.services.reference import TAXONOMY
@@ -92,7 +94,6 @@ def save_own_firm(session: Session, user: User, data: dict[str, Any]) -> Firm:
         data["contact_email"] = user.email
     record, errors = validate_record(data, TAXONOMY)
     if errors:
-        session.rollback()
         raise ValidationFailed(errors)
     if firm is None:
         record["ref"] = new_ref(session, record["country"])
@@ -101,7 +102,7 @@ def save_own_firm(session: Session, user: User, data: dict[str, Any]) -> Firm:
         user.firm = firm
     apply_record(firm, record)
     session.commit()
-    # Matching follows a saved profile; it never undoes the save (the job says why it failed).
+    # Matching follows a saved profile; it never undoes the save (the job logs a failure).
     ports().background.refresh_proposals([firm.id])
     return firm
 
@@ -224,16 +225,19 @@ _ROW_COLUMNS = (
 )
 
 
-def _rows_select(viewer: User) -> Select:
-    """Firms as `FirmRow`s for this viewer: the contact e-mail only where it may see it."""
-    contact = case((contact_visible(viewer), Firm.contact_email), else_=null())
+@cache
+def _rows_select(viewer_kind: str) -> Select:
+    """Firms as `FirmRow`s, the contact e-mail only where the viewer may see it (the viewer's
+    firm a bound parameter). Built once per kind of viewer: benchmarks/tricks.py ("firm
+    statements per call")."""
+    contact = case((contact_visible(viewer_kind), Firm.contact_email), else_=null())
     return select(*_ROW_COLUMNS, contact.label("contact_email"))
 
 
-def directory_rows_select(session: Session, viewer: User, query: DirectoryQuery) -> Select:
-    """The directory's rows; a search also counts its matches in the same query (it collects
-    and sorts them anyway)."""
-    stmt = _rows_select(viewer)
+def directory_select(session: Session, query: DirectoryQuery) -> Select:
+    """The directory's firms in order, narrow (id, name); a search also counts its matches in
+    the same query (it collects and sorts them anyway)."""
+    stmt = select(Firm.id, Firm.name)
     if clean_search(query.q):
         stmt = stmt.add_columns(func.count().over().label("window_total"))
     return _directory_filtered(session, stmt, query)
@@ -242,21 +246,33 @@ def directory_rows_select(session: Session, viewer: User, query: DirectoryQuery)
 def directory_page(
     session: Session, viewer: User, query: DirectoryQuery, *, page: int, per_page: int
 ) -> Page[FirmRow]:
-    """A page of the directory as the viewer may see it: three queries (rows, list fields and,
-    past the first page of a list without a search, the count)."""
+    """A page of the directory as the viewer may see it: the page's firms found and ordered by
+    id and name only, then read whole (three queries with the list fields; past a first page
+    that is full and without a search, a count)."""
+
+    def shown(ordered: Select) -> Select:
+        found = ordered.subquery("page")
+        stmt = _rows_select(viewer_kind(viewer)).join(found, found.c.id == Firm.id)
+        if "window_total" in found.c:
+            stmt = stmt.add_columns(found.c.window_total)
+        return stmt.order_by(found.c.name, found.c.id)
+
     return paginate(
         session,
-        directory_rows_select(session, viewer, query),
+        directory_select(session, query),
         lambda rows: _firm_rows(session, rows),
         page=page,
         per_page=per_page,
         count=lambda: _directory_filtered(session, select(Firm.id), query),
+        shown=shown,
+        params=viewer_parameters(viewer),
     )
 
 
 def firm_row(session: Session, viewer: User, firm_id: int) -> FirmRow:
     """One firm's record as the viewer may see it."""
-    found = session.execute(_rows_select(viewer).where(Firm.id == firm_id)).all()
+    stmt = _rows_select(viewer_kind(viewer)).where(Firm.id == firm_id)
+    found = session.execute(stmt, viewer_parameters(viewer)).all()
     if not found:
         raise NotFound(_("No such firm."))
     return _firm_rows(session, found)[0]
@@ -264,21 +280,33 @@ def firm_row(session: Session, viewer: User, firm_id: int) -> FirmRow:
 
 def _firm_rows(session: Session, rows) -> list[FirmRow]:
     lists = list_fields(session, [row.id for row in rows])
+    none: dict[str, list[str]] = {}
     return [
         FirmRow(
-            **{key: getattr(row, key) for key in ("id", *SCALAR_FIELDS)},
-            **(lists.get(row.id) or {field: [] for field in LIST_FIELDS}),
+            id=row.id,
+            ref=row.ref,
+            name=row.name,
+            country=row.country,
+            city=row.city,
+            sectors=lists.get(row.id, none).get("sectors", []),
+            offers=row.offers,
+            seeks=row.seeks,
+            offer_types=lists.get(row.id, none).get("offer_types", []),
+            seek_types=lists.get(row.id, none).get("seek_types", []),
+            description=row.description,
+            employees=row.employees,
+            founded=row.founded,
+            website=row.website,
+            contact_email=row.contact_email,
         )
         for row in rows
     ]
 
 
-def list_fields(session: Session, firm_ids: list[int]) -> dict[int, dict[str, list[str]]]:
-    """Each firm's sectors, offered and sought cooperation types, in the firm's order: one
-    query for a page of firms."""
-    if not firm_ids:
-        return {}
-    ids = set(firm_ids)
+@cache
+def _list_fields_statement() -> Select:
+    # Built once, the firms a bound list: benchmarks/tricks.py ("firm statements per call").
+    ids = bindparam("firm_ids", expanding=True)
     links = union_all(
         select(
             FirmSector.firm_id,
@@ -296,10 +324,17 @@ def list_fields(session: Session, firm_ids: list[int]) -> dict[int, dict[str, li
             FirmCooperationType.position,
         ).where(FirmCooperationType.firm_id.in_(ids)),
     ).subquery()
+    return select(links).order_by(links.c.firm_id, links.c.field, links.c.position)
+
+
+def list_fields(session: Session, firm_ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """Each firm's sectors, offered and sought cooperation types, in the firm's order: one
+    query for a page of firms."""
+    if not firm_ids:
+        return {}
     found: dict[int, dict[str, list[str]]] = {}
-    for firm_id, field, code, _position in session.execute(
-        select(links).order_by(links.c.firm_id, links.c.field, links.c.position)
-    ):
+    rows = session.execute(_list_fields_statement(), {"firm_ids": sorted(set(firm_ids))})
+    for firm_id, field, code, _position in rows:
         lists = found.setdefault(firm_id, {name: [] for name in LIST_FIELDS})
         lists[field].append(code)
     return found

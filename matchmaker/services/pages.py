@@ -62,17 +62,22 @@ def paginate(
     page: int,
     per_page: int,
     count: Select[Any] | Callable[[], Select[Any]] | None = None,
+    shown: Callable[[Select[Any]], Select[Any]] | None = None,
+    params: dict[str, Any] | None = None,
 ) -> Page[T]:
     """Page `page` of `stmt`'s rows, made into the list's row type by `items`. The total is
     counted from `count` (or a function building it when a count is needed): the same filters
     without the joins that only fetch what is shown; by default `stmt` itself. Rows with a
     `window_total` column (`count(*) OVER ()`) carry the total themselves: for a search, whose
     matches the database collects and sorts anyway, that saves running it twice. A first page
-    that is not full is the whole list: nothing to count."""
+    that is not full is the whole list: nothing to count. `shown`, if given, turns the page of
+    `stmt` (limited) into the statement that reads what the page shows: the database then sorts
+    and counts only the narrow rows of `stmt` and reads the wide ones for the page alone."""
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     cap = COUNT_CAP
-    found = list(session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all())
+    limited = stmt.limit(per_page).offset((page - 1) * per_page)
+    found = list(session.execute(shown(limited) if shown else limited, params).all())
     if found and "window_total" in found[0]._fields:
         total = min(found[0].window_total, cap + 1)
     elif page == 1 and len(found) < per_page:

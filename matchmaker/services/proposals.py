@@ -134,22 +134,36 @@ def _rows(staff: bool):
     """Rows as `ProposalRow`s; EDB's note and who decided are for staff only."""
 
     def make(rows: list[Row[Any]]) -> list[ProposalRow]:
-        return [
-            ProposalRow(
-                id=row.id,
-                pk_firm=FirmBrief(row.pk_id, row.pk_ref, row.pk_name, row.pk_country),
-                by_firm=FirmBrief(row.by_id, row.by_ref, row.by_name, row.by_country),
-                score=row.score,
-                status=str(row.status),
-                reasons=row.reasons,
-                version=row.version,
-                note=row.note if staff else None,
-                reject_reason=row.reject_reason if staff else None,
-                decided_at=row.decided_at,
-                decided_by_email=row.decided_by_email if staff else None,
+        shown = []
+        # The columns of _rows_base, in its order (unpacked: cheaper than names, row by row).
+        for (
+            proposal_id,
+            score,
+            status,
+            reasons,
+            version,
+            note,
+            reject_reason,
+            decided_at,
+            decided_by_email,
+            *firms,
+        ) in rows:
+            shown.append(
+                ProposalRow(
+                    proposal_id,
+                    FirmBrief(*firms[:4]),
+                    FirmBrief(*firms[4:]),
+                    score,
+                    str(status),
+                    reasons,
+                    version,
+                    note if staff else None,
+                    reject_reason if staff else None,
+                    decided_at,
+                    decided_by_email if staff else None,
+                )
             )
-            for row in rows
-        ]
+        return shown
 
     return make
 

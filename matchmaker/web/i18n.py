@@ -8,8 +8,8 @@ Accept-Language, English. The API always answers in English (its clients are pro
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_translations, gettext
-from jinja2 import pass_eval_context
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from matchmaker.services.reference import COUNTRY_BY_CODE, DEFAULT_LOCALE, LOCALES, N_
@@ -53,50 +53,52 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, DEFAULT_LOCALE) or DEFAULT_LOCALE
 
 
-# Templates' `_()` finds the request's translations once per request and locale, not through
-# Flask-Babel's lookups on every call (a page calls it up to ~160 times): benchmarks/tricks.py,
-# this trick off: /review +9.8% CPU (en; +9.0% ru), /matches +5.2% (+14.2% ru), the directory
-# +6.9% (en). Keyed by the locale: force_locale switches it within a request.
-def _catalogue():
-    locale = get_locale()
-    kept = g.setdefault("template_catalogues", {})
-    if locale not in kept:
-        kept[locale] = get_translations()
-    return kept[locale]
+# Templates find the translations once per rendering, not through Flask-Babel's lookups on each
+# of up to ~160 calls of `_()`, `term()` and `label` a page makes: benchmarks/tricks.py, this
+# trick off: /review +9.8% CPU (en; +9.0% ru), /matches +5.2% (+14.2% ru), the directory
+# +6.9% (en). Looked up at the start of each render_template, in the locale then in force, and
+# kept in the template's context (macros, imported without it, find it on `g`).
+CATALOGUE = "template_catalogue"
 
 
-@pass_eval_context
-def template_gettext(eval_ctx, text: str, /, **variables) -> str:
+def _catalogue(context=None):
+    found = context.get(CATALOGUE) if context is not None else None
+    return found or g.get(CATALOGUE) or get_translations()
+
+
+@pass_context
+def template_gettext(context, text: str, /, **variables) -> str:
     """Jinja's newstyle gettext: formatted with `%`; in autoescaped templates the (trusted)
     translation is markup and the values are escaped."""
-    translated = _catalogue().ugettext(text)
-    if eval_ctx.autoescape:
+    translated = _catalogue(context).ugettext(text)
+    if context.eval_ctx.autoescape:
         translated = Markup(translated)  # noqa: S704 - our catalogue; values escaped by %
     return translated % variables
 
 
-@pass_eval_context
-def template_ngettext(eval_ctx, singular: str, plural: str, count: int, /, **variables) -> str:
+@pass_context
+def template_ngettext(context, singular: str, plural: str, count: int, /, **variables) -> str:
     variables.setdefault("num", count)
-    translated = _catalogue().ungettext(singular, plural, count)
-    if eval_ctx.autoescape:
+    translated = _catalogue(context).ungettext(singular, plural, count)
+    if context.eval_ctx.autoescape:
         translated = Markup(translated)  # noqa: S704 - our catalogue; values escaped by %
     return translated % variables
 
 
 def term(value: str | None) -> str:
     value = str(value or "")
-    return gettext(TERMS[value]) if value in TERMS else value
+    return _catalogue().ugettext(TERMS[value]) if value in TERMS else value
 
 
 def country_name(code: str | None) -> str:
     country = COUNTRY_BY_CODE.get(str(code or ""))
-    return gettext(country.name) if country else str(code or "")
+    return _catalogue().ugettext(country.name) if country else str(code or "")
 
 
-def label(text: str | None) -> str:
+@pass_context
+def label(context, text: str | None) -> str:
     """A stored English label (sector, cooperation type, reason) in the reader's language."""
-    return gettext(text) if text else ""
+    return _catalogue(context).ugettext(text) if text else ""
 
 
 def init_app(app: Flask) -> None:
@@ -107,8 +109,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language() -> dict:
+        catalogue = get_translations()
+        setattr(g, CATALOGUE, catalogue)
         code = str(get_locale() or DEFAULT_LOCALE)
         return {
+            CATALOGUE: catalogue,
             "lang": code,
             "text_direction": "rtl" if code in RTL else "ltr",
             "languages": LANGUAGES,
