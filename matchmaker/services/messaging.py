@@ -32,7 +32,8 @@ def require_firm(user: User) -> int:
 
 @cache
 def _introductions_statement():
-    # Built once: the firm is a bound parameter; the partner is whichever side it is not.
+    # Built once (see services/firms.py for the figure): the firm is a bound parameter; the
+    # partner is whichever side it is not.
     firm_id = bindparam("firm_id")
     partner = aliased(Firm, name="partner")
     own_is_pk = Proposal.pk_firm_id == firm_id
@@ -174,7 +175,7 @@ def _unread_subquery(firm_id: int):
 
 @cache
 def _unread_total_statement():
-    # Built once (building it cost more than running it); the firm is a bound parameter.
+    # Built once (see services/firms.py for the figure); the firm is a bound parameter.
     unread = _unread_subquery(bindparam("firm_id"))
     return select(func.coalesce(func.sum(unread.c.unread), 0))
 

@@ -55,9 +55,9 @@ def select_locale() -> str:
 
 # Templates find the translations once per rendering, not through Flask-Babel's lookups on each
 # of up to ~160 calls of `_()`, `term()` and `label` a page makes: benchmarks/tricks.py, this
-# trick off: /review +9.8% CPU (en; +9.0% ru), /matches +5.2% (+14.2% ru), the directory
-# +6.9% (en). Looked up at the start of each render_template, in the locale then in force, and
-# kept in the template's context (macros, imported without it, find it on `g`).
+# trick off: /matches +11% CPU, /review +9%, the directory search +8%, the account page +6%
+# (en). Looked up at the start of each render_template, in the locale then in force, and kept
+# in the template's context (macros, imported without it, find it on `g`).
 CATALOGUE = "template_catalogue"
 
 
