@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PO := $(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test install install-test lint format serve worker clean translations messages
+.PHONY: run test test-fast install install-test lint format serve worker clean translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ translations: $(MO)
 # After changing user-facing text: extract it and merge it into the catalogues to translate.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
-		--sort-output -o matchmaker/translations/messages.pot matchmaker templates templates/_macros
+		-k N_ --sort-output -o matchmaker/translations/messages.pot matchmaker templates templates/_macros
 	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations \
 		--width 100 --ignore-obsolete
 
@@ -56,6 +56,10 @@ worker: $(STAMP) $(MO)
 
 test: $(TEST_STAMP) $(MO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the slow, browser and fault tests (`make test` runs them all).
+test-fast: $(TEST_STAMP) $(MO)
+	$(BIN)/python -m pytest -m "not slow and not e2e and not faults" $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

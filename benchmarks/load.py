@@ -61,6 +61,9 @@ REFERENCE = "account (reference)"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument(
+        "--redis-url", default=REDIS_URL, help="a Redis database of its own (it is flushed)"
+    )
     parser.add_argument("--firms", type=int, default=20_000)
     parser.add_argument("--proposals", type=int, default=200_000)
     parser.add_argument("--messages", type=int, default=100_000)
@@ -96,7 +99,7 @@ def main() -> None:
         "SECRET_KEY": "load-benchmark-only",
         "MATCHMAKER_ENV": "production",
         "TRUSTED_HOSTS": "127.0.0.1",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": args.redis_url,
         "MATCHMAKER_STATE_DIR": str(state),
         # The per-token API limit (600/min) would answer 429 within a second of this load; the
         # limiter still runs (and costs what it costs), at a rate the benchmark does not reach.
@@ -105,7 +108,7 @@ def main() -> None:
     }
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    redis.Redis.from_url(args.redis_url).flushdb()
     servers = [
         _serve("matchmaker:create_app()", app_port, env, state / "app.log"),
         _serve("benchmarks.bare_app:app", bare_port, env, state / "bare.log"),

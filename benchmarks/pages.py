@@ -29,13 +29,53 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import DEFAULT_DATABASE, FIRM_USER, OFFICER, _credentials  # noqa: E402
 from benchmarks.probes import add_probes  # noqa: E402
+
+
+@dataclass
+class SignedIn:
+    """The app on load.py's database, with test clients signed in as the pages' users."""
+
+    app: Any
+    firm: Any
+    officer: Any
+    api: Any
+    bearer: dict[str, str]
+    thread_id: int
+
+
+def signed_in(
+    database: str, state: Path, lang: str | None = None, probes: bool = False
+) -> SignedIn:
+    from matchmaker import create_app
+
+    token, thread_id = _credentials(database, state)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database,
+            "SECRET_KEY": "pages-benchmark-only",
+            "STATE_DIR": str(state),
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    if probes:
+        add_probes(app)  # routes of the benchmarks' app only
+    firm, officer, api = app.test_client(), app.test_client(), app.test_client()
+    for client, (email, password) in ((firm, FIRM_USER), (officer, OFFICER)):
+        if lang:
+            client.set_cookie("lang", lang)
+        page = client.get("/auth/login").get_data(as_text=True)
+        csrf = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        client.post("/auth/login", data={"email": email, "password": password, "csrf_token": csrf})
+    return SignedIn(app, firm, officer, api, {"Authorization": f"Bearer {token}"}, thread_id)
 
 
 def main() -> None:
@@ -45,36 +85,29 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
 
-    import flask.templating
+    import flask
     from sqlalchemy import event
 
-    from matchmaker import create_app
     from matchmaker.extensions import db
 
     state = Path(tempfile.mkdtemp(prefix="matchmaker-pages-"))
     atexit.register(shutil.rmtree, state, ignore_errors=True)
-    token, thread_id = _credentials(args.database, state)
     os.environ.setdefault("TRUSTED_HOSTS", "localhost")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": args.database,
-            "SECRET_KEY": "pages-benchmark-only",
-            "STATE_DIR": str(state),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    add_probes(app)  # routes of the benchmarks' app only
+    setup = signed_in(args.database, state, probes=True)
+    app, firm, officer, api = setup.app, setup.firm, setup.officer, setup.api
+    bearer, thread_id = setup.bearer, setup.thread_id
     rendering = [0.0]
-    render = flask.templating._render
+    render_started: list[float] = []
 
-    def timed_render(*render_args):
-        started = time.process_time()
-        try:
-            return render(*render_args)
-        finally:
-            rendering[0] += time.process_time() - started
+    def before_render(*_args, **_kwargs) -> None:
+        render_started.append(time.process_time())
 
-    flask.templating._render = timed_render
+    def after_render(*_args, **_kwargs) -> None:
+        rendering[0] += time.process_time() - render_started.pop()
+
+    # Flask's signals around every render_template (weak references: keep the functions).
+    flask.before_render_template.connect(before_render, app)
+    flask.template_rendered.connect(after_render, app)
     statements = [0]
     with app.app_context():
         engine = db.engine
@@ -82,12 +115,6 @@ def main() -> None:
         engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1)
     )
 
-    firm, officer, api = app.test_client(), app.test_client(), app.test_client()
-    for client, (email, password) in ((firm, FIRM_USER), (officer, OFFICER)):
-        page = client.get("/auth/login").get_data(as_text=True)
-        csrf = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-        client.post("/auth/login", data={"email": email, "password": password, "csrf_token": csrf})
-    bearer = {"Authorization": f"Bearer {token}"}
     pages = [
         ("/healthz (baseline)", firm, "/healthz", {}),
         ("Flask, no database", firm, "/_probe/plain", {}),

@@ -51,8 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     configure_logging(app)
     register_extensions(app)
+    register_services(app)
     register_blueprints(app)
-    register_errorhandlers(app)
+    register_errorhandlers(app)  # after the API's: the site's handlers answer its errors too
     register_commands(app)
     register_template_helpers(app)
     return app
@@ -89,20 +90,21 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from matchmaker.extensions import csrf, db, limiter, login_manager, mail, migrate
-    from matchmaker.ratelimits import storage_uri
+    from matchmaker.web.ratelimits import storage_uri
 
     db.init_app(app)
-    from matchmaker import transactions
+    from matchmaker.web import transactions
 
     transactions.init_app(app, db)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_PREFIX"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from matchmaker import i18n
+    from matchmaker.web import i18n
 
     i18n.init_app(app)
     login_manager.login_view = "auth.login"
@@ -136,12 +138,21 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def register_services(app: Flask) -> None:
+    """What the services use from outside them: links for e-mails, and the job queue."""
+    from matchmaker.jobs import QueuedWork
+    from matchmaker.services import ports
+    from matchmaker.web.links import SiteLinks
+
+    ports.configure(links=SiteLinks(), background=QueuedWork())
+
+
 def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.firms.routes import bp as firms_bp
-    from matchmaker.main import bp as main_bp
     from matchmaker.messages.routes import bp as messages_bp
     from matchmaker.review.routes import bp as review_bp
+    from matchmaker.web.site import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -157,15 +168,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from matchmaker.errors import register_errorhandlers as register
-    from matchmaker.security import register_security_headers
+    from matchmaker.web.errors import register_errorhandlers as register
+    from matchmaker.web.security import register_security
 
     register(app)
-    register_security_headers(app)
+    register_security(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from matchmaker.templating import register_template_helpers as register
+    from matchmaker.web.templating import register_template_helpers as register
 
     register(app)
 

@@ -11,9 +11,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import Role
+from matchmaker.services.errors import ValidationFailed
 
 
 def fail(lines: list[str] | str, code: int = 1) -> None:

@@ -30,6 +30,7 @@ class Config:
     MATCH_TOP_K = 10
     MATCH_WRITE_BATCH = 50_000  # proposals explained and written per batch
     REDIS_URL: str | None = None
+    REDIS_PREFIX = "matchmaker"  # names the job queue and starts every key kept in Redis
     # Mail goes to files under instance/outbox unless a real backend is configured.
     MAIL_BACKEND = "file"
     MAIL_FILE_PATH: str | None = None
@@ -53,6 +54,8 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["PROXY_COUNT"] = int(env["MATCHMAKER_PROXIES"])
     if env.get("MATCHMAKER_WRITE_BATCH", "").isdigit():
         config["MATCH_WRITE_BATCH"] = max(1, int(env["MATCHMAKER_WRITE_BATCH"]))
+    if env.get("MATCHMAKER_REDIS_PREFIX"):
+        config["REDIS_PREFIX"] = env["MATCHMAKER_REDIS_PREFIX"]
     if env.get("MATCHMAKER_API_RATE_LIMIT"):
         config["API_RATE_LIMIT"] = env["MATCHMAKER_API_RATE_LIMIT"]
     if env.get("MATCHMAKER_STATE_DIR"):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.matching.taxonomy import COOPERATION_TYPES, SECTORS
 from matchmaker.models import Base, CooperationType, Sector
+from matchmaker.services import reference
 
 
 # The full-text and trigram indexes exist on PostgreSQL only (ddl_if), where they are
@@ -26,12 +27,23 @@ def test_migrations_agree_with_the_models(app):
     assert differences == []
 
 
-def test_reference_data_is_seeded_by_migration(db_session):
-    sectors = db_session.scalars(select(Sector).order_by(Sector.position)).all()
+def test_reference_data_is_seeded_by_migration_as_the_code_has_it(db_session):
+    sectors = db_session.execute(
+        select(Sector.code, Sector.label, Sector.isic, Sector.position).order_by(Sector.position)
+    ).all()
+    assert [tuple(row) for row in sectors] == [
+        (s.code, s.label, s.isic, s.position) for s in reference.SECTORS
+    ]
     assert len(sectors) == 19
-    assert sectors[0].code == "tractors"
-    assert {s.code: s.isic_codes for s in sectors}["mining-coal"] == ["0510", "2824"]
-    types = db_session.scalars(select(CooperationType.code).order_by(CooperationType.position))
-    # The engine's own copy of the taxonomy agrees with the reference tables.
-    assert tuple(types) == COOPERATION_TYPES
-    assert tuple(s.code for s in sectors) == SECTORS
+    assert reference.SECTOR_BY_CODE["mining-coal"].isic_codes == ["0510", "2824"]
+    types = db_session.execute(
+        select(CooperationType.code, CooperationType.label, CooperationType.position).order_by(
+            CooperationType.position
+        )
+    ).all()
+    assert [tuple(row) for row in types] == [
+        (t.code, t.label, t.position) for t in reference.COOPERATION_TYPES
+    ]
+    # The engine's own copy of the codes agrees with them.
+    assert tuple(t.code for t in reference.COOPERATION_TYPES) == COOPERATION_TYPES
+    assert tuple(s.code for s in reference.SECTORS) == SECTORS

@@ -6,15 +6,13 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from matchmaker.api import api_user, authenticate
 from matchmaker.api import schemas as s
-from matchmaker.errors import Forbidden, InvalidTransition, NotFound
+from matchmaker.api.auth import api_user, authenticate
 from matchmaker.extensions import db
-from matchmaker.models import Firm, Proposal, ProposalStatus
-from matchmaker.pagination import paginate
 from matchmaker.services import firms as firm_service
-from matchmaker.services import messaging, review
-from matchmaker.services.firm_records import record_of
+from matchmaker.services import messaging, proposals, review
+from matchmaker.services.pages import Page
+from matchmaker.services.reference import COOPERATION_TYPES, SECTORS
 
 ERR = s.ErrorSchema
 account_bp = Blueprint("api_account", __name__, url_prefix="/api/v1", description="Your account")
@@ -35,17 +33,13 @@ def _unauthorized(blp: Blueprint):
     return blp.alt_response(401, schema=ERR, description="No or invalid API token")
 
 
-def _page(stmt, args: dict[str, Any]) -> tuple[list[Any], dict[str, int]]:
-    pagination = paginate(stmt, page=args["page"], per_page=args["per_page"])
-    return list(pagination.items), _page_info(pagination, args)
-
-
-def _page_info(pagination, args: dict[str, Any]) -> dict[str, int]:
+def _page(page: Page[Any]) -> dict[str, Any]:
     return {
-        "page": args["page"],
-        "per_page": args["per_page"],
-        "total": pagination.total or 0,
-        "total_is_capped": pagination.total_is_capped,
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "total_is_capped": page.total_is_capped,
+        "items": page.items,
     }
 
 
@@ -70,7 +64,7 @@ def me():
 def sectors():
     """The sector taxonomy with ISIC Rev.4 codes."""
     api_user()
-    return firm_service.sectors(db.session)
+    return SECTORS
 
 
 @reference_bp.get("/cooperation-types")
@@ -79,23 +73,7 @@ def sectors():
 def cooperation_types():
     """The cooperation types firms offer and seek."""
     api_user()
-    return firm_service.cooperation_types(db.session)
-
-
-def _firm_out(firm: Firm, partners: set[int] | None = None) -> dict[str, Any]:
-    """A firm's record; its contact only for staff, itself and the firms introduced to it
-    (`partners`: those firms' ids, when the caller looked them up for a whole list)."""
-    user = api_user()
-    record = record_of(firm)
-    record["id"] = firm.id
-    if partners is not None:
-        introduced = firm.id in partners
-    else:
-        introduced = messaging.introduced(db.session, user.firm_id, firm.id)
-    visible = user.is_staff or user.firm_id == firm.id or introduced
-    if not visible:
-        record["contact_email"] = None
-    return record
+    return COOPERATION_TYPES
 
 
 @firms_bp.get("")
@@ -104,13 +82,14 @@ def _firm_out(firm: Firm, partners: set[int] | None = None) -> dict[str, Any]:
 @_unauthorized(firms_bp)
 def list_firms(args):
     """The firm directory: search `q` over name, city, offers, seeks and description."""
-    user = api_user()
     query = firm_service.DirectoryQuery(
         q=args["q"].strip(), sector=args["sector"], country=args["country"]
     )
-    items, page = _page(firm_service.directory_select(db.session, query), args)
-    partners = messaging.partner_ids(db.session, user.firm_id)
-    return {**page, "items": [_firm_out(f, partners) for f in items]}
+    return _page(
+        firm_service.directory_page(
+            db.session, api_user(), query, page=args["page"], per_page=args["per_page"]
+        )
+    )
 
 
 @firms_bp.get("/<int:firm_id>")
@@ -119,8 +98,7 @@ def list_firms(args):
 @firms_bp.alt_response(404, schema=ERR, description="No such firm")
 def get_firm(firm_id: int):
     """One firm's profile."""
-    api_user()
-    return _firm_out(firm_service.get_firm(db.session, firm_id))
+    return firm_service.firm_row(db.session, api_user(), firm_id)
 
 
 @firms_bp.post("")
@@ -132,9 +110,8 @@ def get_firm(firm_id: int):
 def create_firm(data):
     """Create the calling firm account's firm (once)."""
     user = api_user()
-    if user.is_firm_user and user.firm_id is not None:
-        raise InvalidTransition("This account already has a firm: update it with PUT.")
-    return _save(user, data)
+    firm = firm_service.create_own_firm(db.session, user, data)
+    return firm_service.firm_row(db.session, user, firm.id)
 
 
 @firms_bp.put("/<int:firm_id>")
@@ -146,43 +123,8 @@ def create_firm(data):
 def update_firm(data, firm_id: int):
     """Replace the calling account's own firm profile."""
     user = api_user()
-    firm = firm_service.get_firm(db.session, firm_id)
-    if user.firm_id != firm.id:
-        raise Forbidden("You can only change your own firm.")
-    return _save(user, data)
-
-
-def _save(user, data: dict[str, Any]):
-    from matchmaker.jobs import enqueue, refresh_job
-
-    firm = firm_service.save_own_firm(db.session, user, data)
-    enqueue(refresh_job, [firm.id])
-    return _firm_out(firm)
-
-
-def _proposal_row_out(row) -> dict[str, Any]:
-    """A row of `review.visible_rows_select` as `_proposal_out` gives a proposal."""
-
-    def brief(side: str) -> dict[str, Any]:
-        return {key: getattr(row, f"{side}_{key}") for key in ("id", "ref", "name", "country")}
-
-    return _proposal_out(row, pk_firm=brief("pk"), by_firm=brief("by"))
-
-
-def _proposal_out(proposal, pk_firm: Any = None, by_firm: Any = None) -> dict[str, Any]:
-    """A proposal (or a row with its columns; then its firms in brief are given)."""
-    staff = api_user().is_staff
-    return {
-        "id": proposal.id,
-        "pk_firm": pk_firm if pk_firm is not None else proposal.pk_firm,
-        "by_firm": by_firm if by_firm is not None else proposal.by_firm,
-        "score": proposal.score,
-        "status": str(proposal.status),
-        "reasons": proposal.reasons,
-        "version": proposal.version,
-        "note": proposal.note if staff else None,
-        "decided_at": proposal.decided_at,
-    }
+    firm = firm_service.update_own_firm(db.session, user, firm_id, data)
+    return firm_service.firm_row(db.session, user, firm.id)
 
 
 @proposals_bp.get("")
@@ -191,30 +133,11 @@ def _proposal_out(proposal, pk_firm: Any = None, by_firm: Any = None) -> dict[st
 @_unauthorized(proposals_bp)
 def list_proposals(args):
     """Staff: every proposal (filter by `status`). A firm: its approved introductions."""
-    user = api_user()
-    pagination = paginate(
-        review.visible_rows_select(user, args["status"]),
-        page=args["page"],
-        per_page=args["per_page"],
-        rows=True,
-        count_select=lambda: review.visible_count_select(user, args["status"]),
+    return _page(
+        proposals.visible_page(
+            db.session, api_user(), args["status"], page=args["page"], per_page=args["per_page"]
+        )
     )
-    return {
-        **_page_info(pagination, args),
-        "items": [_proposal_row_out(row) for row in pagination.items],
-    }
-
-
-def _proposal_for(proposal_id: int) -> Proposal:
-    user = api_user()
-    proposal = db.session.get(Proposal, proposal_id)
-    visible = proposal is not None and (
-        user.is_staff
-        or (proposal.status == ProposalStatus.APPROVED and proposal.involves(user.firm_id))
-    )
-    if not visible:
-        raise NotFound("No such proposal.")
-    return proposal
 
 
 @proposals_bp.get("/<int:proposal_id>")
@@ -223,7 +146,7 @@ def _proposal_for(proposal_id: int) -> Proposal:
 @proposals_bp.alt_response(404, schema=ERR, description="No such proposal (or not yours)")
 def get_proposal(proposal_id: int):
     """One proposal."""
-    return _proposal_out(_proposal_for(proposal_id))
+    return proposals.visible_proposal(db.session, api_user(), proposal_id)
 
 
 @proposals_bp.post("/<int:proposal_id>/decision")
@@ -236,9 +159,7 @@ def get_proposal(proposal_id: int):
 def decide(data, proposal_id: int):
     """Approve or reject a proposal, with an optional note (staff only)."""
     user = api_user()
-    if not user.is_staff:
-        raise Forbidden("Only EDB staff can decide proposals.")
-    proposal = review.decide(
+    review.decide(
         db.session,
         user,
         proposal_id,
@@ -247,14 +168,7 @@ def decide(data, proposal_id: int):
         reject_reason=data["reject_reason"],
         expected_version=data["version"],
     )
-    return _proposal_out(proposal)
-
-
-def _firm_account():
-    user = api_user()
-    if not user.is_firm_user or user.firm_id is None:
-        raise Forbidden("Only firm accounts with a profile have messages.")
-    return user
+    return proposals.visible_proposal(db.session, user, proposal_id)
 
 
 @threads_bp.get("")
@@ -263,17 +177,7 @@ def _firm_account():
 @threads_bp.alt_response(403, schema=ERR, description="Not a firm account")
 def list_threads():
     """The calling firm's conversations with unread counts."""
-    user = _firm_account()
-    return [
-        {
-            "id": t.thread.id,
-            "proposal_id": t.thread.proposal_id,
-            "partner": t.partner,
-            "unread": t.unread,
-            "last_message_at": t.last_message_at,
-        }
-        for t in messaging.thread_list(db.session, user)
-    ]
+    return messaging.thread_list(db.session, api_user())
 
 
 @threads_bp.get("/<int:thread_id>/messages")
@@ -284,10 +188,11 @@ def list_threads():
 @threads_bp.alt_response(404, schema=ERR, description="No such conversation (or not yours)")
 def list_messages(args, thread_id: int):
     """A conversation's messages, oldest first."""
-    user = _firm_account()
-    thread = messaging.get_thread(db.session, user, thread_id)
-    items, page = _page(messaging.messages_select(thread), args)
-    return {**page, "items": items}
+    return _page(
+        messaging.messages_page(
+            db.session, api_user(), thread_id, page=args["page"], per_page=args["per_page"]
+        )
+    )
 
 
 @threads_bp.post("/<int:thread_id>/messages")
@@ -298,5 +203,4 @@ def list_messages(args, thread_id: int):
 @threads_bp.alt_response(404, schema=ERR, description="No such conversation (or not yours)")
 def post_message(data, thread_id: int):
     """Write to the partner firm."""
-    user = _firm_account()
-    return messaging.post_message(db.session, user, thread_id, data["body"])
+    return messaging.post_message(db.session, api_user(), thread_id, data["body"])

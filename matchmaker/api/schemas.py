@@ -5,12 +5,13 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from matchmaker.models.base import as_utc
+from matchmaker.models import Country, ProposalStatus, Role, as_utc
 from matchmaker.services.firm_records import MAX_EMPLOYEES, MAX_LENGTH
 from matchmaker.services.messaging import MAX_BODY
-from matchmaker.services.review import MAX_NOTE, REJECT_REASONS
+from matchmaker.services.review import DECISIONS, MAX_NOTE, REJECT_REASONS
 
 MAX_ID = 2**31 - 1
+COUNTRY_CODES = [c.value for c in Country]
 
 
 class UTCDateTime(ma.fields.DateTime):
@@ -66,7 +67,7 @@ class FirmBriefSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     ref = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
-    country = ma.fields.String(required=True, validate=validate.OneOf(["PK", "BY"]))
+    country = ma.fields.String(required=True, validate=validate.OneOf(COUNTRY_CODES))
 
 
 def _text(field: str, required: bool = False) -> ma.fields.String:
@@ -87,7 +88,7 @@ class FirmInputSchema(StrictSchema):
     """A firm profile as a firm writes it (the `ref` is given by the site)."""
 
     name = _text("name", required=True)
-    country = ma.fields.String(required=True, validate=validate.OneOf(["PK", "BY"]))
+    country = ma.fields.String(required=True, validate=validate.OneOf(COUNTRY_CODES))
     city = _text("city")
     sectors = _codes(required=True)
     offers = _text("offers", required=True)
@@ -126,7 +127,7 @@ class FirmSchema(FirmBriefSchema):
 class FirmListArgsSchema(PageArgsSchema):
     q = ma.fields.String(load_default="", validate=validate.Length(max=200))
     sector = ma.fields.String(load_default="", validate=validate.Length(max=32))
-    country = ma.fields.String(load_default="", validate=validate.OneOf(["", "PK", "BY"]))
+    country = ma.fields.String(load_default="", validate=validate.OneOf(["", *COUNTRY_CODES]))
 
 
 class FirmPageSchema(PageSchema):
@@ -139,7 +140,7 @@ class ProposalSchema(ma.Schema):
     by_firm = ma.fields.Nested(FirmBriefSchema, required=True)
     score = ma.fields.Float(required=True)
     status = ma.fields.String(
-        required=True, validate=validate.OneOf(["proposed", "approved", "rejected"])
+        required=True, validate=validate.OneOf([s.value for s in ProposalStatus])
     )
     reasons = ma.fields.List(ma.fields.String(), required=True)
     version = ma.fields.Integer(required=True)
@@ -151,7 +152,7 @@ class ProposalSchema(ma.Schema):
 
 class ProposalListArgsSchema(PageArgsSchema):
     status = ma.fields.String(
-        load_default="", validate=validate.OneOf(["", "proposed", "approved", "rejected"])
+        load_default="", validate=validate.OneOf(["", *(s.value for s in ProposalStatus)])
     )
 
 
@@ -160,7 +161,7 @@ class ProposalPageSchema(PageSchema):
 
 
 class DecisionSchema(StrictSchema):
-    decision = ma.fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    decision = ma.fields.String(required=True, validate=validate.OneOf(list(DECISIONS)))
     note = ma.fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=MAX_NOTE)
     )
@@ -203,6 +204,6 @@ class MessagePageSchema(PageSchema):
 class AccountSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     email = ma.fields.String(required=True)
-    role = ma.fields.String(required=True, validate=validate.OneOf(["firm", "staff", "admin"]))
+    role = ma.fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     firm_id = ma.fields.Integer(allow_none=True, required=True)
     notify_email = ma.fields.Boolean(required=True)

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from matchmaker.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from matchmaker.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 PASSWORD_HINT = _l(
     "At least %(num)s characters, any kind; not a common password.", num=MIN_PASSWORD_LENGTH

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,7 +17,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchmaker import ratelimits as limits
 from matchmaker.auth.forms import (
     AccountForm,
     LoginForm,
@@ -26,11 +26,13 @@ from matchmaker.auth.forms import (
     ResetRequestForm,
     TokenForm,
 )
-from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db, limiter
 from matchmaker.models import User
-from matchmaker.security import is_safe_next
 from matchmaker.services import accounts, notifications, tokens
+from matchmaker.services.errors import ValidationFailed
+from matchmaker.web import ratelimits as limits
+from matchmaker.web.i18n import ACCOUNT_LOCALE
+from matchmaker.web.security import is_safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -45,13 +47,20 @@ def load_user(user_id: str) -> User | None:
     user = db.session.get(User, uid)
     if user is None or user.session_version != version or not user.active:
         return None
+    _note_locale(user)
     return user
+
+
+def _note_locale(user: User) -> None:
+    # The account's language for this request's pages, unless the switcher's cookie chose one.
+    setattr(g, ACCOUNT_LOCALE, user.locale)
 
 
 def _start_session(user: User) -> None:
     # A fresh session at sign-in: nothing from before survives (session fixation).
     session.clear()
     login_user(user)
+    _note_locale(user)
     session.permanent = False
 
 
@@ -96,8 +105,7 @@ def register():
     key_func=limits.account_key,
     methods=["POST"],
     deduct_when=limits.failed_login,
-    error_message="Too many wrong passwords for this account. Try again in an hour, "
-    "or reset your password.",
+    error_message=limits.TOO_MANY_WRONG_PASSWORDS,
 )
 def login():
     next_url = request.args.get("next")
@@ -107,7 +115,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append("Wrong e-mail address or password.")
+            form.password.errors.append(_("Wrong e-mail address or password."))
         else:
             _start_session(user)
             flash(_("You are signed in."), "success")

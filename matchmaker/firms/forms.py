@@ -9,8 +9,9 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matchmaker.formtools import choices
 from matchmaker.services.firm_records import MAX_LENGTH
+from matchmaker.services.reference import COUNTRIES
+from matchmaker.web.forms import choices
 
 
 class CheckboxGroupField(SelectMultipleField):
@@ -27,7 +28,7 @@ class FirmForm(FlaskForm):
 
     name = StringField(_l("Firm name"), render_kw=_maxlength("name") | {"required": True})
     country = SelectField(
-        _l("Country"), choices=choices([("PK", _l("Pakistan")), ("BY", _l("Belarus"))])
+        _l("Country"), choices=choices((c.code.value, _l(c.name)) for c in COUNTRIES)
     )
     city = StringField(_l("City"), render_kw=_maxlength("city"))
     sectors = CheckboxGroupField(_l("Sectors"), validators=[Optional()])

@@ -6,27 +6,15 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from matchmaker import ratelimits as limits
-from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db, limiter
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.services import messaging
-from matchmaker.templating import NAV_FIRM
+from matchmaker.services.errors import ValidationFailed
+from matchmaker.web import ratelimits as limits
 
 bp = Blueprint("messages", __name__)
-NAV_FIRM.extend(
-    [
-        ("messages.matches", _l("Introductions"), None),
-        (
-            "messages.inbox",
-            _l("Messages"),
-            lambda: messaging.unread_total(db.session, current_user),
-        ),
-    ]
-)
 
 
 def firm_required(view):
@@ -97,7 +85,7 @@ def thread(thread_id: int):
             return redirect(url_for("messages.thread", thread_id=thread_id, _anchor="latest"))
     if form.errors:
         status = 400
-    shown = messaging.messages_of(db.session, conversation)
+    shown = messaging.latest_messages(db.session, conversation)
     messaging.mark_read(
         db.session, conversation, current_user.firm_id, shown[-1].id if shown else 0
     )

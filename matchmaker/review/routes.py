@@ -6,30 +6,19 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from matchmaker import jobs
-from matchmaker.errors import StaleVersion
 from matchmaker.extensions import db
-from matchmaker.formtools import page_arg
-from matchmaker.i18n import label
-from matchmaker.pagination import paginate
 from matchmaker.review.forms import BulkDecisionForm, DecisionForm
-from matchmaker.security import is_safe_next
-from matchmaker.services import dashboard, review
-from matchmaker.services import firms as firm_service
-from matchmaker.templating import NAV_STAFF
+from matchmaker.services import dashboard, proposals, review
+from matchmaker.services.errors import StaleVersion
+from matchmaker.services.reference import SECTORS
+from matchmaker.web.forms import page_arg
+from matchmaker.web.security import is_safe_next
 
 bp = Blueprint("review", __name__)
-NAV_STAFF.extend(
-    [
-        ("review.queue", _l("Review")),
-        ("review.dashboard_page", _l("Dashboard")),
-        ("review.audit", _l("Audit trail")),
-    ]
-)
 
 
 def staff_required(view):
@@ -51,26 +40,11 @@ def _float_arg(name: str) -> float | None:
     return min(max(value, 0.0), 1.0)
 
 
-def _reject_reasons() -> dict[str, str]:
-    """The reasons' labels in the reader's language, translated once per page."""
-    return {code: label(text) for code, text in review.REJECT_REASONS.items()}
-
-
-def _decision_texts() -> dict[str, str]:
-    """The decision form's labels, translated once per page (the queue has a form a row)."""
-    return {
-        "note": _("Note"),
-        "reason": _("Reason if rejecting"),
-        "approve": _("Approve"),
-        "reject": _("Reject"),
-    }
-
-
 @bp.get("/review")
 @staff_required
 def queue():
     args = request.args
-    filters = review.QueueFilter(
+    filters = proposals.QueueFilter(
         status=args.get("status", "proposed"),
         sector=args.get("sector", "")[:32],
         country=args.get("country", "")[:2].upper(),
@@ -79,22 +53,19 @@ def queue():
         q=args.get("q", "").strip()[:100],
         sort=args.get("sort", "score"),
     )
-    filters = review.with_search_firms(db.session, filters)
-    page = paginate(
-        review.queue_rows_select(filters),
+    page = proposals.queue_page(
+        db.session,
+        current_user,
+        filters,
+        page=page_arg(args),
         per_page=current_app.config["PROPOSALS_PER_PAGE"],
-        max_per_page=100,
-        page=page_arg(request.args),
-        rows=True,
-        count_select=lambda: review.queue_count_select(filters),
     )
     return render_template(
         "review/queue.html",
         page=page,
         filters=filters,
-        sectors=firm_service.sectors(db.session),
-        reasons=_reject_reasons(),
-        texts=_decision_texts(),
+        sectors=SECTORS,
+        form=DecisionForm(),
         bulk_form=BulkDecisionForm(),
     )
 
@@ -103,14 +74,11 @@ def queue():
 @staff_required
 def detail(proposal_id: int):
     proposal = review.get_proposal(db.session, proposal_id)
-    form = DecisionForm(data={"version": proposal.version, "note": proposal.note})
     return render_template(
         "review/detail.html",
         proposal=proposal,
-        form=form,
+        form=DecisionForm(),
         history=review.proposal_history(db.session, proposal_id),
-        reasons=_reject_reasons(),
-        texts=_decision_texts(),
     )
 
 
@@ -175,7 +143,7 @@ def bulk():
 @bp.get("/review/audit")
 @staff_required
 def audit():
-    page = paginate(review.audit_select(), page=page_arg(request.args), per_page=50)
+    page = review.audit_page(db.session, current_user, page=page_arg(request.args), per_page=50)
     return render_template("review/audit.html", page=page)
 
 

@@ -10,12 +10,14 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker.errors import ValidationFailed
 from matchmaker.models import Role, User, utcnow
-from matchmaker.security import hash_password, password_problem, verify_password
-
-# A fixed hash to compare against when the e-mail is unknown, so timing does not tell.
-_DUMMY_HASH = hash_password("not-a-real-password-for-timing")
+from matchmaker.services.errors import ValidationFailed
+from matchmaker.services.passwords import (
+    dummy_hash,
+    hash_password,
+    password_problem,
+    verify_password,
+)
 
 
 def normalise_email(email: str) -> str:
@@ -61,7 +63,7 @@ def create_user(
 def authenticate(session: Session, email: str, password: str) -> User | None:
     user = find_user(session, email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)  # as long as for a real account
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session, aliased
 
 from matchmaker.models import AuditEntry, Firm, FirmSector, Message, Proposal, Thread
 from matchmaker.models import ProposalStatus as Status
-from matchmaker.services.reference import reference
+from matchmaker.services.reference import SECTORS
+
+
+@dataclass
+class SectorFirms:
+    label: str
+    counts: dict[str, int]  # firms per country code
 
 
 @dataclass
@@ -24,7 +30,7 @@ class FunnelRow:
 
 @dataclass
 class Statistics:
-    firms_by_sector: list[tuple[str, int, int]] = field(default_factory=list)  # label, PK, BY
+    firms_by_sector: list[SectorFirms] = field(default_factory=list)
     firms_by_country: dict[str, int] = field(default_factory=dict)
     proposals_by_status: dict[str, int] = field(default_factory=dict)
     funnel: list[FunnelRow] = field(default_factory=list)
@@ -35,7 +41,7 @@ class Statistics:
 
 def statistics(session: Session) -> Statistics:
     stats = Statistics()
-    labels = {sector.code: sector.label for sector in reference(session).sectors}
+    labels = {sector.code: sector.label for sector in SECTORS}
     per_sector = session.execute(
         select(FirmSector.sector_code, Firm.country, func.count())
         .join(Firm, Firm.id == FirmSector.firm_id)
@@ -44,10 +50,7 @@ def statistics(session: Session) -> Statistics:
     counts: dict[str, dict[str, int]] = {}
     for code, country, n in per_sector:
         counts.setdefault(code, {})[country] = n
-    stats.firms_by_sector = [
-        (labels[code], counts.get(code, {}).get("PK", 0), counts.get(code, {}).get("BY", 0))
-        for code in labels
-    ]
+    stats.firms_by_sector = [SectorFirms(labels[code], counts.get(code, {})) for code in labels]
     stats.firms_by_country = dict(
         session.execute(select(Firm.country, func.count()).group_by(Firm.country)).all()
     )

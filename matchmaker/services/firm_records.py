@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from matchmaker.models import Country
+
 FIELDS: tuple[str, ...] = (
     "ref",
     "name",
@@ -44,7 +46,7 @@ MAX_LENGTH = {
     "contact_email": 254,
 }
 MULTILINE = ("offers", "seeks", "description")
-COUNTRIES = ("PK", "BY")
+COUNTRIES = tuple(Country)
 MAX_EMPLOYEES = 10_000_000
 REF_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # C0 controls (NUL breaks PostgreSQL) and bidi overrides that disguise names.

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.models import Firm
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, record_of, validate_record
-from matchmaker.services.firms import apply_record, load_taxonomy
+from matchmaker.services.firms import apply_record
+from matchmaker.services.reference import TAXONOMY
 
 
 @dataclass
@@ -113,7 +114,6 @@ def import_firms(
     """Validate every record, then upsert by ref: all or nothing unless skip_invalid.
     `progress(stage, done)` is called as records are checked and written."""
     report = ImportReport()
-    taxonomy = load_taxonomy(session)
     good: list[dict[str, Any]] = []
     seen_refs: dict[str, int] = {}
     for count, (fmt, number, raw, problem) in enumerate(items, start=1):
@@ -124,7 +124,7 @@ def import_firms(
             field_name = "csv" if fmt == "csv" else "json"
             report.errors.append(f"line {number}: {field_name}: {problem}")
             continue
-        record, errors = validate_record(raw, taxonomy)
+        record, errors = validate_record(raw, TAXONOMY)
         ref = record.get("ref")
         if ref and "ref" not in errors:
             if ref in seen_refs:

@@ -3,62 +3,37 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy import Row, bindparam, case, func, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
-from matchmaker.errors import Forbidden, NotFound, ValidationFailed
 from matchmaker.models import Firm, Message, Proposal, Thread, ThreadRead, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
-from matchmaker.services.firms import sector_codes
+from matchmaker.services.errors import Forbidden, NotFound, ValidationFailed
+from matchmaker.services.firms import list_fields
+from matchmaker.services.introductions import approved_for, other_firm_id
+from matchmaker.services.pages import Page, paginate
+from matchmaker.services.rows import FirmBrief, Introduction, MessageRow, Partner, ThreadRow
 
 MAX_BODY = 5000
 RESPONSES = ("interested", "declined")
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _own_firm_id(user: User) -> int:
+def require_firm(user: User) -> int:
+    """The user's firm; a user without one (staff, a firm account before its profile): Forbidden."""
     if not user.is_firm_user or user.firm_id is None:
         raise Forbidden(_("Only firm accounts with a profile have introductions and messages."))
     return user.firm_id
 
 
-@dataclass(frozen=True)
-class Partner:
-    id: int
-    name: str
-    country: str
-    city: str | None
-    contact_email: str | None
-    sectors: list[str]
-
-
-@dataclass(frozen=True)
-class Introduction:
-    """An approved proposal as the firm's introductions page shows it."""
-
-    id: int
-    score: float
-    reasons: list[str]
-    mine: str | None  # this firm's answer
-    theirs: str | None  # the partner's
-    partner: Partner
-    thread_id: int | None
-
-
-def _other_firm_id(firm_id):
-    """SQL: the id of the proposal's firm that is not this one."""
-    return case((Proposal.pk_firm_id == firm_id, Proposal.by_firm_id), else_=Proposal.pk_firm_id)
-
-
 @cache
 def _introductions_statement():
-    # Built once: the firm is a bound parameter; the partner is whichever side it is not.
+    # Built once (see services/firms.py for the figure): the firm is a bound parameter; the
+    # partner is whichever side it is not.
     firm_id = bindparam("firm_id")
     partner = aliased(Firm, name="partner")
     own_is_pk = Proposal.pk_firm_id == firm_id
@@ -76,7 +51,7 @@ def _introductions_statement():
             partner.contact_email,
             Thread.id.label("thread_id"),
         )
-        .join(partner, partner.id == _other_firm_id(firm_id))
+        .join(partner, partner.id == other_firm_id(firm_id))
         .outerjoin(Thread, Thread.proposal_id == Proposal.id)
         .where(approved_for(firm_id))
         .order_by(Proposal.score.desc(), Proposal.id)
@@ -86,8 +61,8 @@ def _introductions_statement():
 def introductions(session: Session, user: User) -> list[Introduction]:
     """The firm's approved proposals, best first, each with its partner and thread: two
     queries (the proposals, the partners' sectors), whatever their number."""
-    rows = session.execute(_introductions_statement(), {"firm_id": _own_firm_id(user)}).all()
-    sectors = sector_codes(session, [row.partner_id for row in rows])
+    rows = session.execute(_introductions_statement(), {"firm_id": require_firm(user)}).all()
+    lists = list_fields(session, [row.partner_id for row in rows])
     return [
         Introduction(
             id=row.id,
@@ -101,31 +76,12 @@ def introductions(session: Session, user: User) -> list[Introduction]:
                 country=row.country,
                 city=row.city,
                 contact_email=row.contact_email,
-                sectors=sectors.get(row.partner_id, []),
+                sectors=lists[row.partner_id]["sectors"] if row.partner_id in lists else [],
             ),
             thread_id=row.thread_id,
         )
         for row in rows
     ]
-
-
-def introduced(session: Session, firm_a: int | None, firm_b: int) -> bool:
-    """Whether EDB approved a proposal between the two firms (then contacts are shared)."""
-    if firm_a is None or firm_a == firm_b:
-        return False
-    pair = or_(
-        and_(Proposal.pk_firm_id == firm_a, Proposal.by_firm_id == firm_b),
-        and_(Proposal.pk_firm_id == firm_b, Proposal.by_firm_id == firm_a),
-    )
-    found = session.scalar(select(Proposal.id).where(pair, Proposal.status == Status.APPROVED))
-    return found is not None
-
-
-def partner_ids(session: Session, firm_id: int | None) -> set[int]:
-    """The firms EDB introduced to this one (an approved proposal between them)."""
-    if firm_id is None:
-        return set()
-    return set(session.scalars(select(_other_firm_id(firm_id)).where(approved_for(firm_id))))
 
 
 def threads_by_proposal(session: Session, proposal_ids: list[int]) -> dict[int, int]:
@@ -139,7 +95,7 @@ def threads_by_proposal(session: Session, proposal_ids: list[int]) -> dict[int, 
 
 def respond(session: Session, user: User, proposal_id: int, response: str) -> Proposal:
     """Mark interest in, or decline, an introduction (each side answers for itself)."""
-    firm_id = _own_firm_id(user)
+    firm_id = require_firm(user)
     if response not in RESPONSES:
         raise ValidationFailed({"response": _("must be 'interested' or 'declined'")})
     proposal = session.get(Proposal, proposal_id)
@@ -153,39 +109,42 @@ def respond(session: Session, user: User, proposal_id: int, response: str) -> Pr
     return proposal
 
 
-@dataclass
-class ThreadSummary:
-    thread: Thread
-    partner: Firm
-    unread: int
-    last_message_at: object
-
-
-def approved_for(firm_id):
-    """SQL: the proposal is approved and one of its firms is this one (an introduction)."""
-    return and_(
-        Proposal.status == Status.APPROVED,
-        or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id),
-    )
-
-
-def thread_list(session: Session, user: User) -> list[ThreadSummary]:
-    firm_id = _own_firm_id(user)
+def thread_list(session: Session, user: User) -> list[ThreadRow]:
+    """The firm's conversations, latest first, with their unread counts: one query."""
+    firm_id = require_firm(user)
     unread = _unread_subquery(firm_id)
+    partner = aliased(Firm, name="partner")
     rows = session.execute(
-        select(Thread, func.coalesce(unread.c.unread, 0))
+        select(
+            Thread.id,
+            Thread.proposal_id,
+            Thread.last_message_at,
+            func.coalesce(unread.c.unread, 0).label("unread"),
+            *_brief_columns(partner),
+        )
         .join(Proposal, Thread.proposal_id == Proposal.id)
+        .join(partner, partner.id == other_firm_id(firm_id))
         .outerjoin(unread, unread.c.thread_id == Thread.id)
         .where(approved_for(firm_id))
-        .options(
-            joinedload(Thread.proposal).joinedload(Proposal.pk_firm),
-            joinedload(Thread.proposal).joinedload(Proposal.by_firm),
-        )
         .order_by(Thread.last_message_at.desc().nulls_last(), Thread.id.desc())
     ).all()
     return [
-        ThreadSummary(t, t.proposal.partner_of(firm_id), int(n), t.last_message_at) for t, n in rows
+        ThreadRow(row.id, row.proposal_id, _brief(row), int(row.unread), row.last_message_at)
+        for row in rows
     ]
+
+
+def _brief_columns(firm) -> tuple:
+    return (
+        firm.id.label("firm_id"),
+        firm.ref.label("firm_ref"),
+        firm.name.label("firm_name"),
+        firm.country.label("firm_country"),
+    )
+
+
+def _brief(row: Row) -> FirmBrief:
+    return FirmBrief(row.firm_id, row.firm_ref, row.firm_name, row.firm_country)
 
 
 def _unread_subquery(firm_id: int):
@@ -216,7 +175,7 @@ def _unread_subquery(firm_id: int):
 
 @cache
 def _unread_total_statement():
-    # Built once (building it cost more than running it); the firm is a bound parameter.
+    # Built once (see services/firms.py for the figure); the firm is a bound parameter.
     unread = _unread_subquery(bindparam("firm_id"))
     return select(func.coalesce(func.sum(unread.c.unread), 0))
 
@@ -236,9 +195,9 @@ def get_thread(session: Session, user: User, thread_id: int) -> Thread:
         .join(Proposal, Thread.proposal_id == Proposal.id)
         .where(Thread.id == thread_id)
         .options(
-            # Both firms' names: what the page shows (other columns load when used).
-            joinedload(Thread.proposal).joinedload(Proposal.pk_firm).load_only(Firm.name),
-            joinedload(Thread.proposal).joinedload(Proposal.by_firm).load_only(Firm.name),
+            # Both firms in brief: what pages show (other columns load when used).
+            joinedload(Thread.proposal).joinedload(Proposal.pk_firm).load_only(*BRIEF),
+            joinedload(Thread.proposal).joinedload(Proposal.by_firm).load_only(*BRIEF),
         )
     )
     if (
@@ -251,39 +210,50 @@ def get_thread(session: Session, user: User, thread_id: int) -> Thread:
     return thread
 
 
-def messages_select(thread: Thread):
-    """A thread's messages, oldest first."""
-    return (
-        select(Message)
-        .where(Message.thread_id == thread.id)
-        .options(selectinload(Message.sender_firm))
-        .order_by(Message.id)
+BRIEF = (Firm.ref, Firm.name, Firm.country)
+
+
+def _firms_of(thread: Thread) -> dict[int, FirmBrief]:
+    """The thread's two firms in brief (loaded with it): the senders of its messages."""
+    return {
+        firm.id: FirmBrief(firm.id, firm.ref, firm.name, firm.country)
+        for firm in (thread.proposal.pk_firm, thread.proposal.by_firm)
+    }
+
+
+def _messages_select(thread: Thread):
+    return select(
+        Message.id, Message.thread_id, Message.sender_firm_id, Message.body, Message.created_at
+    ).where(Message.thread_id == thread.id)
+
+
+def _message_rows(thread: Thread, rows) -> list[MessageRow]:
+    senders = _firms_of(thread)
+    return [
+        MessageRow(row.id, row.thread_id, senders[row.sender_firm_id], row.body, row.created_at)
+        for row in rows
+    ]
+
+
+def messages_page(
+    session: Session, user: User, thread_id: int, *, page: int, per_page: int
+) -> Page[MessageRow]:
+    """A page of a thread's messages, oldest first (the API)."""
+    require_firm(user)
+    thread = get_thread(session, user, thread_id)
+    return paginate(
+        session,
+        _messages_select(thread).order_by(Message.id),
+        lambda rows: _message_rows(thread, rows),
+        page=page,
+        per_page=per_page,
     )
 
 
-@dataclass(frozen=True)
-class ShownMessage:
-    id: int
-    sender_firm_id: int
-    sender_name: str
-    body: str
-    created_at: datetime
-
-
-def messages_of(session: Session, thread: Thread, limit: int = 200) -> list[ShownMessage]:
-    """The newest `limit` messages, oldest first, with the sender's name (one of the thread's
-    two firms, loaded with it)."""
-    names = {firm.id: firm.name for firm in (thread.proposal.pk_firm, thread.proposal.by_firm)}
-    rows = session.execute(
-        select(Message.id, Message.sender_firm_id, Message.body, Message.created_at)
-        .where(Message.thread_id == thread.id)
-        .order_by(Message.id.desc())
-        .limit(limit)
-    ).all()
-    return [
-        ShownMessage(row.id, row.sender_firm_id, names.get(row.sender_firm_id, ""), *row[2:])
-        for row in reversed(rows)
-    ]
+def latest_messages(session: Session, thread: Thread, limit: int = 200) -> list[MessageRow]:
+    """The newest `limit` messages, oldest first (the thread page)."""
+    rows = session.execute(_messages_select(thread).order_by(Message.id.desc()).limit(limit))
+    return _message_rows(thread, reversed(rows.all()))
 
 
 def mark_read(session: Session, thread: Thread, firm_id: int, newest: int) -> None:
@@ -318,11 +288,11 @@ def clean_body(body: str | None) -> str:
     return text
 
 
-def post_message(session: Session, user: User, thread_id: int, body: str | None) -> Message:
+def post_message(session: Session, user: User, thread_id: int, body: str | None) -> MessageRow:
+    """Write to the partner firm (who gets an e-mail). Commits."""
+    firm_id = require_firm(user)
     thread = get_thread(session, user, thread_id)
     text = clean_body(body)
-    firm_id = user.firm_id
-    assert firm_id is not None
     message = Message(
         thread_id=thread.id, sender_firm_id=firm_id, sender_user_id=user.id, body=text
     )
@@ -339,4 +309,4 @@ def post_message(session: Session, user: User, thread_id: int, body: str | None)
     session.commit()
     partner = thread.proposal.partner_of(firm_id)
     notifications.new_message(partner, thread.proposal.partner_of(partner.id), thread.id)
-    return message
+    return _message_rows(thread, [message])[0]

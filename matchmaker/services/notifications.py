@@ -1,12 +1,17 @@
-"""E-mail notifications through Flask-Mailman (file outbox in development and tests)."""
+"""E-mail notifications, each in its recipient's language, with links built from SITE_URL.
+
+They go out through `ports().background` (the job queue when there is one): a mail failure
+never undoes the user's action.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from matchmaker.models import Firm, User
+from matchmaker.services.ports import ports
+from matchmaker.services.reference import DEFAULT_LOCALE, LOCALES
 
 
 def _recipients(firm: Firm) -> list[str]:
@@ -16,17 +21,9 @@ def _recipients(firm: Firm) -> list[str]:
     return [user.email]
 
 
-def site_url(endpoint: str, **values: object) -> str:
-    """Absolute link built from SITE_URL, never from the request's Host header."""
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        return url_for(endpoint, _external=True, **values)
-
-
 def _locale(user: User | None) -> str:
-    from matchmaker.i18n import DEFAULT, LANGUAGES
-
     locale = getattr(user, "locale", None)
-    return locale if locale in LANGUAGES else DEFAULT
+    return locale if locale in LOCALES else DEFAULT_LOCALE
 
 
 def _send(firm: Firm, subject: str, body: str) -> bool:
@@ -38,10 +35,7 @@ def _send(firm: Firm, subject: str, body: str) -> bool:
 
 
 def _deliver(subject: str, body: str, to: list[str]) -> None:
-    """Through the job queue when there is one; a mail failure never undoes the user's action."""
-    from matchmaker.jobs import enqueue, mail_job
-
-    enqueue(mail_job, str(subject), str(body), to)
+    ports().background.send_mail(str(subject), str(body), to)
 
 
 def _footer() -> str:
@@ -49,7 +43,7 @@ def _footer() -> str:
 
 
 def proposal_approved(firm: Firm, partner: Firm) -> bool:
-    link = site_url("messages.matches")
+    link = ports().links.introductions()
     with force_locale(_locale(firm.user)):
         subject = _("EDB has introduced you to a partner")
         body = (
@@ -69,7 +63,7 @@ def proposal_approved(firm: Firm, partner: Firm) -> bool:
 
 
 def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
-    link = site_url("messages.thread", thread_id=thread_id)
+    link = ports().links.thread(thread_id)
     with force_locale(_locale(firm.user)):
         subject = _("New message from %(name)s", name=sender.name)
         body = (
@@ -84,7 +78,7 @@ def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
 
 def password_reset(user: User, token: str) -> bool:
     """The reset link, sent to the account's own address (never one typed in the form)."""
-    link = site_url("auth.reset", token=token)
+    link = ports().links.password_reset(token)
     with force_locale(_locale(user)):
         subject = _("Reset your matchmaker password")
         body = (
@@ -100,7 +94,7 @@ def password_reset(user: User, token: str) -> bool:
 
 
 def confirm_address(user: User, token: str) -> bool:
-    link = site_url("auth.confirm", token=token)
+    link = ports().links.address_confirmation(token)
     with force_locale(_locale(user)):
         subject = _("Confirm your e-mail address for matchmaker")
         body = (

@@ -1,47 +1,35 @@
-"""EDB review: the queue, approve/reject with a note, the audit trail, the CSV export."""
+"""EDB review: approve or reject with a note, the audit trail, the CSV export."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from functools import cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, func, or_, select, update
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy import Row, Select, select, update
+from sqlalchemy.orm import Session, aliased, joinedload
 
-from matchmaker.errors import Forbidden, InvalidTransition, NotFound, StaleVersion
-from matchmaker.models import (
-    AuditEntry,
-    Firm,
-    FirmSector,
-    Proposal,
-    Thread,
-    ThreadRead,
-    User,
-    utcnow,
-)
+from matchmaker.models import AuditEntry, Firm, Proposal, Thread, ThreadRead, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
-from matchmaker.services.firms import escape_like
-from matchmaker.services.messaging import approved_for
+from matchmaker.services.errors import InvalidTransition, NotFound, StaleVersion
+from matchmaker.services.pages import Page, paginate
+from matchmaker.services.proposals import require_staff
+from matchmaker.services.reference import N_
+from matchmaker.services.rows import AuditRow
 
 DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
+# Stored as the code; the English label goes into the audit trail, pages translate it.
 REJECT_REASONS = {
-    "sector": "Sectors do not really fit",
-    "capacity": "One side lacks the capacity",
-    "duplicate": "Already in contact / duplicate",
-    "policy": "Not in line with JWG priorities",
-    "other": "Other (see note)",
+    "sector": N_("Sectors do not really fit"),
+    "capacity": N_("One side lacks the capacity"),
+    "duplicate": N_("Already in contact / duplicate"),
+    "policy": N_("Not in line with JWG priorities"),
+    "other": N_("Other (see note)"),
 }
 MAX_NOTE = 2000
-
-
-def _require_staff(user: User) -> None:
-    if not user.is_staff:
-        raise Forbidden(_("Only EDB staff can review proposals."))
 
 
 def get_proposal(session: Session, proposal_id: int) -> Proposal:
@@ -70,7 +58,7 @@ def decide(
     expected_version: int | None = None,
 ) -> Proposal:
     """Approve or reject (or change an earlier decision). Commits, audits, notifies."""
-    _require_staff(actor)
+    require_staff(actor)
     if decision not in DECISIONS:
         raise InvalidTransition(_("The decision must be 'approve' or 'reject'."))
     note = (note or "").strip()[:MAX_NOTE] or None
@@ -156,199 +144,59 @@ def decide_many(
     return done, problems
 
 
-@dataclass
-class QueueFilter:
-    status: str = "proposed"
-    sector: str = ""
-    country: str = ""  # with `sector`: whose sector, the PK or the BY firm (else either)
-    min_score: float | None = None
-    max_score: float | None = None
-    q: str = ""
-    sort: str = "score"
-    # The firms `q` matches, once looked up (`with_search_firms`); None: found by a subquery.
-    firm_ids: tuple[int, ...] | None = None
-
-
-# A search of the queue by firm first finds the firms (one query; a trigram index on
-# PostgreSQL), then their proposals through the indexes on either firm: about 4 ms on 200,000
-# proposals, where joining both firms to every proposal to compare names took 130 ms for the
-# list and again for its count. A word so common that more firms match is left to a subquery.
-SEARCH_FIRMS_LISTED = 500
-
-
-SORTS = {
-    "score": (Proposal.score.desc(), Proposal.id),
-    "score_asc": (Proposal.score.asc(), Proposal.id),
-    "newest": (Proposal.id.desc(),),
-    "decided": (Proposal.decided_at.desc(), Proposal.id.desc()),
-}
-
-
-def _clean(f: QueueFilter) -> QueueFilter:
-    from matchmaker.services.firms import clean_search
-
-    return QueueFilter(
-        **{
-            **f.__dict__,
-            "q": clean_search(f.q, 100),
-            "sector": clean_search(f.sector, 32),
-            "country": clean_search(f.country, 2),
-        }
-    )
-
-
-def _firms_matching(q: str) -> Select:
-    pattern = f"%{escape_like(q.lower())}%"
-    return select(Firm.id).where(
-        or_(func.lower(Firm.name).like(pattern, escape="\\"), Firm.ref == q)
-    )
-
-
-def with_search_firms(session: Session, f: QueueFilter) -> QueueFilter:
-    """The filter with the firms its search matches, looked up once for the page and its count
-    (up to SEARCH_FIRMS_LISTED of them; beyond, the statements find them themselves)."""
-    f = _clean(f)
-    if not f.q:
-        return f
-    ids = session.scalars(_firms_matching(f.q).limit(SEARCH_FIRMS_LISTED + 1)).all()
-    if len(ids) > SEARCH_FIRMS_LISTED:
-        return replace(f, firm_ids=None)
-    return replace(f, firm_ids=tuple(ids))
-
-
-def _filtered(stmt: Select, f: QueueFilter) -> Select:
-    """The queue's filters and order on a select from proposals."""
-    if f.status in {s.value for s in Status}:
-        stmt = stmt.where(Proposal.status == f.status)
-    if f.sector:
-        firms_in_sector = select(FirmSector.firm_id).where(FirmSector.sector_code == f.sector)
-        if f.country == "PK":
-            stmt = stmt.where(Proposal.pk_firm_id.in_(firms_in_sector))
-        elif f.country == "BY":
-            stmt = stmt.where(Proposal.by_firm_id.in_(firms_in_sector))
-        else:
-            stmt = stmt.where(
-                or_(
-                    Proposal.pk_firm_id.in_(firms_in_sector),
-                    Proposal.by_firm_id.in_(firms_in_sector),
-                )
-            )
-    if f.q:
-        if f.firm_ids == ():
-            stmt = stmt.where(false())
-        else:
-            ids = f.firm_ids
-            if ids is None:  # too many to list: the statement finds them, once for both sides
-                ids = select(_firms_matching(f.q).cte("matching_firms").c.id)
-            stmt = stmt.where(or_(Proposal.pk_firm_id.in_(ids), Proposal.by_firm_id.in_(ids)))
-    if f.min_score is not None:
-        stmt = stmt.where(Proposal.score >= f.min_score)
-    if f.max_score is not None:
-        stmt = stmt.where(Proposal.score <= f.max_score)
-    return stmt.order_by(*SORTS.get(f.sort, SORTS["score"]))
-
-
-def queue_count_select(f: QueueFilter) -> Select:
-    """What the queue page counts: the same filters, without fetching the firms' names."""
-    return _filtered(select(Proposal.id), _clean(f))
-
-
-def queue_rows_select(f: QueueFilter) -> Select:
-    """The queue page's rows: the columns it shows, the firms' names and the officer's e-mail
-    joined in one query (no entities to build; the page lists up to 100 of them)."""
-    return _filtered(_queue_rows_base(), _clean(f))
-
-
-@cache
-def _queue_rows_base():
-    # Built once (labelled columns of aliases cost more to build than the query to run).
-    stmt = _with_both_firms(
-        lambda pk, by: (
-            Proposal.id,
-            Proposal.score,
-            Proposal.status,
-            Proposal.reasons,
-            Proposal.note,
-            Proposal.version,
-            Proposal.reject_reason,
-            pk.name.label("pk_name"),
-            by.name.label("by_name"),
-            User.email.label("decided_by_email"),
-        )
-    )
-    return stmt.outerjoin(User, Proposal.decided_by_id == User.id)
-
-
-def _with_both_firms(columns):
-    """A select from proposals joined to both firms (aliases `pk` and `by`); `columns(pk, by)`
-    gives what it lists."""
+def _audit_select() -> Select:
     pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
     return (
-        select(*columns(pk, by))
-        .join(pk, Proposal.pk_firm_id == pk.id)
-        .join(by, Proposal.by_firm_id == by.id)
-    )
-
-
-def _visible(stmt: Select, user: User, status: str) -> Select:
-    if user.is_staff:
-        return _filtered(stmt, QueueFilter(status=status or "all"))
-    if user.firm_id is None:
-        return stmt.where(false())
-    return stmt.where(approved_for(user.firm_id)).order_by(*SORTS["score"])
-
-
-def visible_rows_select(user: User, status: str = "") -> Select:
-    """Staff: every proposal (optionally of one status); a firm: its approved introductions.
-    Rows of the columns the API gives, both firms in brief."""
-    return _visible(_visible_rows_base(), user, status)
-
-
-@cache
-def _visible_rows_base() -> Select:
-    return _with_both_firms(
-        lambda pk, by: (
-            Proposal.id,
+        select(
+            AuditEntry.id,
+            AuditEntry.created_at,
+            User.email.label("actor_email"),
+            AuditEntry.action,
+            AuditEntry.from_status,
+            AuditEntry.to_status,
+            AuditEntry.note,
+            AuditEntry.proposal_id,
+            pk.name.label("pk_name"),
+            by.name.label("by_name"),
+            pk.ref.label("pk_ref"),
+            by.ref.label("by_ref"),
             Proposal.score,
-            Proposal.status,
-            Proposal.reasons,
-            Proposal.version,
-            Proposal.note,
-            Proposal.decided_at,
-            *(
-                column.label(f"{side}_{column.key}")
-                for side, firm in (("pk", pk), ("by", by))
-                for column in (firm.id, firm.ref, firm.name, firm.country)
-            ),
         )
+        .outerjoin(User, AuditEntry.actor_id == User.id)
+        .outerjoin(Proposal, AuditEntry.proposal_id == Proposal.id)
+        .outerjoin(pk, Proposal.pk_firm_id == pk.id)
+        .outerjoin(by, Proposal.by_firm_id == by.id)
     )
 
 
-def visible_count_select(user: User, status: str = "") -> Select:
-    return _visible(select(Proposal.id), user, status)
-
-
-def audit_select() -> Select[tuple[AuditEntry]]:
-    return (
-        select(AuditEntry)
-        .options(
-            joinedload(AuditEntry.actor),
-            joinedload(AuditEntry.proposal).joinedload(Proposal.pk_firm),
-            joinedload(AuditEntry.proposal).joinedload(Proposal.by_firm),
+def _audit_rows(rows: Iterable[Row[Any]]) -> list[AuditRow]:
+    return [
+        AuditRow(
+            id=row.id,
+            created_at=row.created_at,
+            actor_email=row.actor_email,
+            action=row.action,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            note=row.note,
+            proposal_id=row.proposal_id,
+            pk_name=row.pk_name,
+            by_name=row.by_name,
         )
-        .order_by(AuditEntry.id.desc())
-    )
+        for row in rows
+    ]
 
 
-def proposal_history(session: Session, proposal_id: int) -> list[AuditEntry]:
-    return list(
-        session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.proposal_id == proposal_id)
-            .options(selectinload(AuditEntry.actor))
-            .order_by(AuditEntry.id)
-        )
-    )
+def audit_page(session: Session, actor: User, *, page: int, per_page: int) -> Page[AuditRow]:
+    """The audit trail, newest first."""
+    require_staff(actor)
+    stmt = _audit_select().order_by(AuditEntry.id.desc())
+    return paginate(session, stmt, _audit_rows, page=page, per_page=per_page)
+
+
+def proposal_history(session: Session, proposal_id: int) -> list[AuditRow]:
+    stmt = _audit_select().where(AuditEntry.proposal_id == proposal_id).order_by(AuditEntry.id)
+    return _audit_rows(session.execute(stmt))
 
 
 def _csv_safe(value: object) -> str:
@@ -375,22 +223,21 @@ def export_decisions_csv(session: Session) -> str:
             "note",
         ]
     )
-    for entry in session.scalars(audit_select().order_by(None).order_by(AuditEntry.id)):
-        p = entry.proposal
+    for row in session.execute(_audit_select().order_by(AuditEntry.id)):
         writer.writerow(
             _csv_safe(v)
             for v in (
-                entry.created_at.isoformat(timespec="seconds"),
-                entry.actor.email if entry.actor else "",
-                entry.action,
-                entry.from_status,
-                entry.to_status,
-                p.pk_firm.ref if p else "",
-                p.pk_firm.name if p else "",
-                p.by_firm.ref if p else "",
-                p.by_firm.name if p else "",
-                f"{p.score:.4f}" if p else "",
-                entry.note,
+                row.created_at.isoformat(timespec="seconds"),
+                row.actor_email or "",
+                row.action,
+                row.from_status,
+                row.to_status,
+                row.pk_ref or "",
+                row.pk_name or "",
+                row.by_ref or "",
+                row.by_name or "",
+                f"{row.score:.4f}" if row.score is not None else "",
+                row.note,
             )
         )
     return out.getvalue()

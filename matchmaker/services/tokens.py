@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from matchmaker.errors import NotFound, ValidationFailed
 from matchmaker.models import ApiToken, User, as_utc, utcnow
+from matchmaker.services.errors import NotFound, ValidationFailed
 
 PREFIX = "mm_"
 MAX_TOKENS = 20

@@ -50,7 +50,7 @@ def test_users_token_command_prints_the_token_alone(runner, world, client):
 
 
 def test_account_page_creates_shows_once_and_revokes_tokens(client, auth, world, db_session):
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     auth.login("pk@example.com")
     page = client.post(
@@ -84,7 +84,7 @@ def test_firm_directory_and_contact_privacy(client, world, token_for):
 def test_the_directory_list_shows_contacts_of_introduced_firms_only(
     client, auth, world, token_for, make_firm
 ):
-    from tests.web.test_review import decide
+    from tests.helpers import decide
 
     make_firm(ref="BY-OTHER", name="Other Belarus Works", country="BY")
     headers = token_for("pk@example.com")
@@ -313,11 +313,11 @@ def test_openapi_document_describes_every_operation(client):
 
 
 def test_list_totals_say_when_they_are_capped(client, world, token_for, monkeypatch):
-    from matchmaker.pagination import CappedPagination
+    from matchmaker.services import pages
 
     headers = token_for("other@example.com")
     page = client.get("/api/v1/firms", headers=headers).get_json()
     assert page["total_is_capped"] is False and page["total"] >= 2
-    monkeypatch.setattr(CappedPagination, "cap", 1)
+    monkeypatch.setattr(pages, "COUNT_CAP", 1)
     page = client.get("/api/v1/firms", headers=headers).get_json()
     assert page["total_is_capped"] is True and page["total"] == 2

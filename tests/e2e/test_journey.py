@@ -1,7 +1,11 @@
 """The whole journey as people do it: two firms register and describe themselves, proposals
 are computed, an EDB officer approves, both see the introduction and exchange messages."""
 
-from tests.conftest import PASSWORD
+import pytest
+
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.e2e
 
 PK_PROFILE = {
     "name": "Lahore Tractor Assemblers",

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from matchmaker.models import Thread
 from matchmaker.services import messaging, review
 from matchmaker.services.accounts import find_user
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.e2e
 
 LANGUAGES = ["en", "ur", "ru"]
 WIDTHS = {"desktop": 1280, "phone": 375}

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.faults
 
 ADMIN_URL = os.environ.get(
     "FAULT_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -72,7 +74,7 @@ def outage_app(tmp_path):
 
 
 def test_outage_is_reported_and_the_site_recovers_by_itself(outage_app):
-    from tests.conftest import AuthActions
+    from tests.helpers import AuthActions
 
     app, outage = outage_app
     client = app.test_client()

@@ -7,12 +7,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Message, Thread
-from tests.gunicorn_server import gunicorn
-from tests.web.test_concurrency import Browser
-from tests.web.test_review import decide
+from tests.helpers import Browser, decide, gunicorn
+
+pytestmark = pytest.mark.faults
 
 POSTS = 90
 

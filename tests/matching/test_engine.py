@@ -103,13 +103,19 @@ def test_engine_imports_neither_flask_nor_sqlalchemy():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-def test_proposals_are_only_pk_by_pairs_with_scores_in_range():
+def test_proposals_hold_each_firms_best_partners_once_with_scores_in_range():
     engine = MatchEngine().fit(FIRMS)
     pairs = engine.propose(top_k=2)
-    assert len(pairs) > 0
-    for i, j in zip(pairs.pk, pairs.by, strict=True):
-        assert engine.pk_firms[i].country == "PK"
-        assert engine.by_firms[j].country == "BY"
+    n_pk, n_by = len(engine.pk_firms), len(engine.by_firms)
+    every = engine.score_pairs(np.repeat(np.arange(n_pk), n_by), np.tile(np.arange(n_by), n_pk))
+    score = np.zeros((n_pk, n_by))
+    score[every.pk, every.by] = every.score
+    found = set(zip(pairs.pk.tolist(), pairs.by.tolist(), strict=True))
+    assert len(found) == len(pairs)  # no pair twice
+    for i in range(n_pk):  # each PK firm's two best BY partners, by exact scores
+        assert {(i, int(j)) for j in np.argsort(-score[i])[:2]} <= found
+    for j in range(n_by):  # and each BY firm's two best PK partners
+        assert {(int(i), j) for i in np.argsort(-score[:, j])[:2]} <= found
     assert np.all((pairs.score >= 0) & (pairs.score <= 1))
 
 

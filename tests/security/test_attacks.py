@@ -4,9 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm, Proposal, Thread, User
-from tests.conftest import csrf_token
-from tests.web.test_firms import FORM
-from tests.web.test_review import decide
+from tests.helpers import PROFILE_FORM as FORM
+from tests.helpers import csrf_token, decide, respond
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -65,14 +64,7 @@ def test_idor_profiles_proposals_threads_and_tokens(client, auth, world, db_sess
     client.post(f"/firm/edit?firm_id={world.pk.id}", data={**data, "firm_id": world.pk.id})
     db_session.expire_all()
     assert db_session.get(Firm, world.pk.id).name == "Indus Assemblers"
-    token = csrf_token(client, "/matches")
-    assert (
-        client.post(
-            f"/matches/{world.proposal_id}/respond",
-            data={"response": "declined", "csrf_token": token},
-        ).status_code
-        == 404
-    )
+    assert respond(client, world.proposal_id, "declined").status_code == 404
     assert client.get("/messages/1").status_code == 404
     # Someone else's API token cannot be revoked.
     from matchmaker.services import tokens

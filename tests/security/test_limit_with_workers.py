@@ -1,19 +1,17 @@
 """With several gunicorn workers only a shared store (Redis) holds a rate limit."""
 
-import os
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from matchmaker.models import Role
 from matchmaker.services import accounts
-from tests.conftest import CSRF_RE
-from tests.gunicorn_server import gunicorn
-from tests.web.test_concurrency import Browser
+from tests.helpers import CSRF_RE, Browser, gunicorn
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+pytestmark = pytest.mark.slow
 
 
 def _sqlite_database(template_database: str, target: Path) -> str:
@@ -36,17 +34,17 @@ def _sqlite_database(template_database: str, target: Path) -> str:
     return f"sqlite:///{target}"
 
 
-def test_thirty_wrong_passwords_are_stopped_across_two_workers(template_database, tmp_path):
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
+def test_thirty_wrong_passwords_are_stopped_across_two_workers(
+    template_database, tmp_path, test_redis
+):
     url = _sqlite_database(template_database, tmp_path / "workers.db")
     with Session(create_engine(url)) as session:
         accounts.create_user(session, "target@example.com", "the real password 1", Role.FIRM)
     env = {
         "DATABASE_URL": url,
         "SECRET_KEY": "workers-test",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": test_redis.url,
+        "MATCHMAKER_REDIS_PREFIX": test_redis.prefix,
         "MATCHMAKER_STATE_DIR": str(tmp_path),
         "MATCHMAKER_ENV": "development",
     }

@@ -1,9 +1,12 @@
 """Rate limits, security headers and cookie flags."""
 
+import pytest
+
 from matchmaker import create_app
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import PASSWORD, csrf_token
 
 
+@pytest.mark.slow
 def test_thirty_wrong_passwords_for_one_account_are_stopped(client, make_user):
     make_user("target@example.com")
     token = csrf_token(client)
@@ -40,6 +43,7 @@ def test_operator_can_set_the_api_rate(app, client, world, db_session):
     assert statuses == [200, 200, 200, 429]
 
 
+@pytest.mark.slow
 def test_successful_sign_ins_do_not_count_as_failures(client, auth, make_user):
     make_user("regular@example.com")
     for _ in range(35):
@@ -47,6 +51,7 @@ def test_successful_sign_ins_do_not_count_as_failures(client, auth, make_user):
         auth.logout()
 
 
+@pytest.mark.slow
 def test_api_rate_limit_answers_json_429(app, client, world, db_session):
     from matchmaker.services import tokens
     from matchmaker.services.accounts import find_user

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from matchmaker import create_app
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import PASSWORD, csrf_token
 
 NEW = "a brand new passphrase 42"
 

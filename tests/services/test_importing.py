@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm
-from tests.conftest import firm_record
+from tests.helpers import firm_record
 
 DEV_FIRMS = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev_firms.jsonl"
 

@@ -1,16 +1,12 @@
 """Background jobs: inline without Redis, through an RQ worker with it; one recompute at a time."""
 
-import os
-
 import pytest
 from sqlalchemy import func, select
 
 from matchmaker import jobs
 from matchmaker.models import Proposal
-from tests.conftest import csrf_token
-from tests.services.test_matching_service import seed
-
-REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/14")
+from tests.helpers import csrf_token
+from tests.helpers import seed_matching_firms as seed
 
 
 def proposals(db_session) -> int:
@@ -45,13 +41,9 @@ def test_firms_cannot_start_a_recompute(client, auth, world):
 
 
 @pytest.fixture
-def redis_app(app):
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    app.config["REDIS_URL"] = REDIS_URL
-    yield app
-    redis.Redis.from_url(REDIS_URL).flushdb()
+def redis_app(app, jobs_redis):
+    app.config.update(REDIS_URL=jobs_redis.url, REDIS_PREFIX=jobs_redis.prefix)
+    return app
 
 
 def test_with_redis_the_worker_recomputes_and_reports_progress(
@@ -77,7 +69,7 @@ def test_two_recomputes_never_run_at_once(redis_app, make_firm, db_session):
     seed(make_firm)
     with redis_app.app_context():
         connection = jobs.redis_connection()
-        lock = connection.lock(jobs.LOCK_KEY, timeout=60)
+        lock = connection.lock(jobs.lock_key(), timeout=60)
         assert lock.acquire(blocking=False)
         try:
             assert jobs.start_recompute() == "busy"
@@ -89,11 +81,11 @@ def test_two_recomputes_never_run_at_once(redis_app, make_firm, db_session):
 
 
 def test_profile_saves_and_mail_go_to_the_queue(redis_app, client, auth, db_session):
-    from tests.web.test_firms import FORM
+    from tests.helpers import PROFILE_FORM as FORM
 
     auth.register("firm@example.com")  # sends the confirmation mail
     client.post("/firm/edit", data={**FORM, "csrf_token": csrf_token(client, "/firm/edit")})
     with redis_app.app_context():
         names = [job.func_name for job in jobs.queue().jobs]
-    assert "matchmaker.jobs.refresh_job" in names
-    assert "matchmaker.jobs.mail_job" in names
+    assert "matchmaker.jobs.tasks.refresh_job" in names
+    assert "matchmaker.jobs.tasks.mail_job" in names

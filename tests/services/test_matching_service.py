@@ -2,82 +2,13 @@
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Firm, Proposal
 from matchmaker.services import matching, review
-from tests.conftest import firm_record
-
-PROFILES = [
-    (
-        "PK-1",
-        "PK",
-        ["tractors"],
-        "tractor assembly hall, dealers",
-        "tractor kits licence",
-        ["assembly"],
-        ["licensing"],
-    ),
-    ("PK-2", "PK", ["rice"], "basmati rice export", "rice importers", ["export"], ["distribution"]),
-    (
-        "PK-3",
-        "PK",
-        ["textiles"],
-        "bed sheets and towels",
-        "retail chains for home textiles",
-        ["export"],
-        ["distribution"],
-    ),
-    (
-        "BY-1",
-        "BY",
-        ["tractors"],
-        "tractor kits licence",
-        "tractor assembly hall, dealers",
-        ["licensing"],
-        ["assembly"],
-    ),
-    (
-        "BY-2",
-        "BY",
-        ["rice"],
-        "grocery chain importing rice",
-        "basmati rice exporters",
-        ["distribution"],
-        ["export"],
-    ),
-    (
-        "BY-3",
-        "BY",
-        ["textiles"],
-        "home goods stores",
-        "bed sheets and towels makers",
-        ["distribution"],
-        ["export"],
-    ),
-]
-
-
-def seed(make_firm):
-    return {
-        ref: make_firm(
-            ref=ref,
-            name=f"Firm {ref}",
-            country=c,
-            sectors=s,
-            offers=o,
-            seeks=k,
-            offer_types=ot,
-            seek_types=st,
-        )
-        for ref, c, s, o, k, ot, st in PROFILES
-    }
-
-
-def pair(db_session, pk, by):
-    return db_session.scalar(
-        select(Proposal).where(Proposal.pk_firm_id == pk.id, Proposal.by_firm_id == by.id)
-    )
+from tests.helpers import firm_record, pair, write_profile
+from tests.helpers import seed_matching_firms as seed
 
 
 def test_match_run_proposes_pk_by_pairs_and_prints_counts(runner, make_firm, db_session):
@@ -89,7 +20,7 @@ def test_match_run_proposes_pk_by_pairs_and_prints_counts(runner, make_firm, db_
         assert pair(db_session, firms[a], firms[b]) is not None
 
 
-def test_decisions_and_notes_survive_a_recompute(
+def test_a_decided_pair_that_leaves_every_top_k_is_kept_and_rescored(
     runner, make_firm, make_user, db_session, app_context
 ):
     firms = seed(make_firm)
@@ -98,14 +29,40 @@ def test_decisions_and_notes_survive_a_recompute(
     from matchmaker.extensions import db
 
     proposal = pair(db_session, firms["PK-1"], firms["BY-1"])
+    score_before = proposal.score
     review.decide(db.session, db.session.merge(staff), proposal.id, "reject", "Not now")
-    # Make the rejected pair fall out of everyone's top 1.
+    # The rejected pair leaves both tops: PK-1 turns to rice, and a new tractor assembler
+    # becomes BY-1's best partner.
+    make_firm(
+        ref="PK-4",
+        name="Firm PK-4",
+        offers="tractor assembly hall, dealers",
+        seeks="tractor kits licence",
+        offer_types=["assembly"],
+        seek_types=["licensing"],
+    )
+    write_profile(
+        db_session,
+        db_session.get(Firm, firms["PK-1"].id),
+        ref="PK-1",
+        name="Firm PK-1",
+        sectors=["rice"],
+        offers="basmati rice export",
+        seeks="rice importers",
+        offer_types=["export"],
+        seek_types=["distribution"],
+    )
     result = runner.invoke(args=["match", "run", "--top", "1"])
     assert "1 staff decisions kept" in result.output
     db_session.expire_all()
+    assert pair(db_session, firms["PK-1"], firms["BY-2"]) is not None  # PK-1's best now
+    assert pair(
+        db_session, db_session.scalar(select(Firm).where(Firm.ref == "PK-4")), firms["BY-1"]
+    )
     kept = pair(db_session, firms["PK-1"], firms["BY-1"])
     assert kept.id == proposal.id
     assert (kept.status, kept.note) == ("rejected", "Not now")
+    assert kept.score < score_before  # rescored: a rice firm fits a tractor maker less
 
 
 def test_proposed_pairs_that_fall_out_are_removed(runner, make_firm, db_session):
@@ -113,7 +70,7 @@ def test_proposed_pairs_that_fall_out_are_removed(runner, make_firm, db_session)
     runner.invoke(args=["match", "run", "--top", "3"])
     assert pair(db_session, firms["PK-1"], firms["BY-3"]) is not None
     result = runner.invoke(args=["match", "run", "--top", "1"])
-    assert "removed" in result.output
+    assert "6 removed" in result.output  # of the 9 pairs, the 3 complementary ones stay
     db_session.expire_all()
     assert pair(db_session, firms["PK-1"], firms["BY-3"]) is None
 
@@ -148,7 +105,8 @@ def test_an_edited_firm_is_refreshed_without_a_full_recompute(app, make_firm, db
     runner.invoke(args=["match", "run", "--top", "1"])
     from matchmaker.extensions import db
     from matchmaker.services.firm_records import validate_record
-    from matchmaker.services.firms import apply_record, load_taxonomy
+    from matchmaker.services.firms import apply_record
+    from matchmaker.services.reference import TAXONOMY
 
     with app.app_context():
         firm = db.session.get(Firm, firms["BY-3"].id)
@@ -162,7 +120,7 @@ def test_an_edited_firm_is_refreshed_without_a_full_recompute(app, make_firm, db
                 offer_types=["licensing"],
                 seek_types=["assembly"],
             ),
-            load_taxonomy(db.session),
+            TAXONOMY,
         )
         assert not errors
         apply_record(firm, record)
@@ -190,6 +148,7 @@ def test_an_unreadable_snapshot_falls_back_to_a_full_run(app, make_firm, db_sess
     assert report.firms == 6  # small registry: recomputed whole
 
 
+@pytest.mark.slow
 def test_match_run_learns_weights_from_enough_staff_decisions(runner, make_firm, db_session):
     from sqlalchemy import update
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from matchmaker.services.firm_records import Taxonomy, validate_record
-from tests.conftest import firm_record
+from tests.helpers import firm_record
 
 TAXONOMY = Taxonomy(
     sectors=frozenset({"tractors", "agri-machinery", "textiles"}),

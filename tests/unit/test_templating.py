@@ -1,28 +1,46 @@
-"""Template filters that take shortcuts must give what Babel gives."""
+"""The templates' `_()` and `ngettext()`, which keep the request's catalogue, give what
+Flask-Babel's own give: translations, placeholders, plurals, escaping, and the locale that
+`force_locale` sets."""
 
 import flask_babel
 import pytest
-from flask import Flask
+from flask import render_template_string
 
-from matchmaker.templating import format_decimal2, format_number
-
-
-@pytest.mark.parametrize("locale", ["en", "ru", "ur"])
-def test_decimal2_is_babels_two_decimal_pattern(locale):
-    app = Flask(__name__)
-    flask_babel.Babel(app, locale_selector=lambda: locale)
-    values = [i / 1000 for i in range(0, 2001)] + [None, 0, 12345.678, -0.5, 0.165, 0.125]
-    with app.test_request_context():
-        for value in values:
-            expected = flask_babel.format_decimal(value or 0, "0.00")
-            assert format_decimal2(value) == expected, value
+TEMPLATE = (
+    "{{ _('Firms') }}|{{ _('Page %(page)s of %(pages)s · %(total)s in all', page=2, pages=5,"
+    " total='<b>7</b>') }}|{{ ngettext('%(num)s firm found.', '%(num)s firms found.', n) }}"
+)
 
 
-@pytest.mark.parametrize("locale", ["en", "ru", "ur", "hi"])
-def test_number_is_babels_format_decimal(locale):
-    app = Flask(__name__)
-    flask_babel.Babel(app, locale_selector=lambda: locale)
-    values = [0, None, 7, 999, 1000, 12345, 1234567, 10**12, -5, -123456, 2.5, 1234.5678]
-    with app.test_request_context():
-        for value in values:
-            assert format_number(value) == flask_babel.format_decimal(value or 0), value
+@pytest.mark.parametrize("locale", ["en", "ur", "ru"])
+@pytest.mark.parametrize("n", [1, 2, 5, 21])
+def test_template_gettext_is_flask_babels(app, locale, n):
+    with app.test_request_context(headers={"Cookie": f"lang={locale}"}):
+        ours = render_template_string(TEMPLATE, n=n)
+    assert "&lt;b&gt;7&lt;/b&gt;" in ours  # values are escaped, the translation is not
+    if locale != "en":
+        assert not ours.startswith("Firms|")
+    with app.test_request_context(headers={"Cookie": f"lang={locale}"}):
+        expected = (
+            f"{flask_babel.gettext('Firms')}|"
+            + flask_babel.gettext(
+                "Page %(page)s of %(pages)s · %(total)s in all",
+                page=2,
+                pages=5,
+                total="&lt;b&gt;7&lt;/b&gt;",
+            )
+            + "|"
+            + flask_babel.ngettext("%(num)s firm found.", "%(num)s firms found.", n)
+        )
+    assert ours == expected
+
+
+def test_template_gettext_follows_force_locale(app):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert render_template_string("{{ _('Firms') }}") == "Firms"
+        with flask_babel.force_locale("ru"):
+            russian = render_template_string("{{ _('Firms') }}")
+        assert render_template_string("{{ _('Firms') }}") == "Firms"
+    assert russian != "Firms"
+    with app.test_request_context(headers={"Cookie": "lang=ru"}):
+        assert render_template_string("{{ _('Firms') }}") == russian

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Thread
-from tests.web.test_review import decide
+from tests.helpers import decide
 
 PAGES = [
     "/firms",
@@ -69,7 +69,7 @@ def test_unexpected_errors_get_a_500_page_in_the_site_layout(client, auth, world
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(firms, "directory_rows_select", broken)
+    monkeypatch.setattr(firms, "directory_select", broken)
     auth.login("pk@example.com")
     response = client.get("/firms")
     assert response.status_code == 500

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from matchmaker.models import User
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import PASSWORD, csrf_token
 
 
 def test_register_signs_in_and_leads_to_the_profile_form(client, auth, db_session):

@@ -1,50 +1,15 @@
 """Forty messages posted at once by the two firms to one thread, through a threaded server."""
 
-import http.cookiejar
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Message, Thread
-from tests.conftest import CSRF_RE, PASSWORD
-from tests.web.test_review import decide
+from tests.helpers import Browser, decide
 
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as response:
-            return response.read().decode()
-
-    def post(self, path: str, data: dict) -> int:
-        body = urllib.parse.urlencode(data).encode()
-        try:
-            with self.opener.open(self.base + path, body, timeout=60) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def login(self, email: str) -> str:
-        token = CSRF_RE.search(self.get("/auth/login")).group(1)
-        assert (
-            self.post("/auth/login", {"email": email, "password": PASSWORD, "csrf_token": token})
-            == 302
-        )
-        return CSRF_RE.search(self.get("/firms")).group(1)
+pytestmark = pytest.mark.slow
 
 
 def test_forty_concurrent_messages_are_all_stored(live_server, client, auth, world, db_session):

@@ -3,23 +3,8 @@ import re
 from sqlalchemy import func, select, text
 
 from matchmaker.models import Firm
-from tests.conftest import csrf_token
-
-FORM = {
-    "name": "Indus Assemblers",
-    "country": "PK",
-    "city": "Lahore",
-    "sectors": ["tractors", "agri-machinery"],
-    "offers": "An assembly hall and 140 dealers in Punjab.",
-    "seeks": "CKD tractor kits under licence.",
-    "offer_types": ["assembly", "distribution"],
-    "seek_types": ["licensing"],
-    "description": "",
-    "employees": "650",
-    "founded": "1989",
-    "website": "https://indus.example",
-    "contact_email": "",
-}
+from tests.helpers import PROFILE_FORM as FORM
+from tests.helpers import csrf_token
 
 
 def signed_in_firm_user(auth, make_user, email="firm@example.com"):
@@ -210,9 +195,9 @@ def test_contact_email_is_hidden_from_firms_not_introduced(client, auth, make_us
 
 
 def test_long_lists_count_only_up_to_the_cap(client, auth, make_user, make_firm, monkeypatch):
-    from matchmaker.pagination import CappedPagination
+    from matchmaker.services import pages
 
-    monkeypatch.setattr(CappedPagination, "cap", 3)
+    monkeypatch.setattr(pages, "COUNT_CAP", 3)
     for n in range(5):
         make_firm(ref=f"PK-{n}", name=f"Firm {n}", city="Lahore" if n < 2 else "Multan")
     make_user("firm@example.com")

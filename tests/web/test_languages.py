@@ -6,8 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from matchmaker.models import User
-from tests.conftest import csrf_token
-from tests.web.test_review import decide
+from tests.helpers import csrf_token, decide
 
 
 def html_tag(response) -> str:
@@ -57,7 +56,7 @@ def test_a_signed_in_choice_is_kept_on_the_account(client, auth, make_user, db_s
     assert db_session.scalar(select(User.locale).where(User.email == "firm@example.com")) == "ru"
     # Another browser (no cookie) signing in gets the account's language.
     other = client.application.test_client()
-    from tests.conftest import AuthActions
+    from tests.helpers import AuthActions
 
     AuthActions(other).login("firm@example.com")
     assert "Опишите свою фирму" in other.get("/firm/edit").get_data(as_text=True)

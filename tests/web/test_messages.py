@@ -3,8 +3,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from matchmaker.models import Message, Thread
-from tests.conftest import csrf_token
-from tests.web.test_review import decide
+from tests.helpers import csrf_token, decide, reload_proposal, respond
 
 
 def approve(client, auth, world):
@@ -98,29 +97,10 @@ def test_a_rejected_introduction_closes_the_thread(client, auth, world, db_sessi
 def test_firms_mark_interest_or_decline(client, auth, world, db_session):
     approve(client, auth, world)
     auth.login("pk@example.com")
-    token = csrf_token(client, "/matches")
-    response = client.post(
-        f"/matches/{world.proposal_id}/respond",
-        data={"response": "interested", "csrf_token": token},
-    )
-    assert response.status_code == 302
-    assert (
-        client.post(
-            f"/matches/{world.other_proposal_id}/respond",
-            data={"response": "declined", "csrf_token": token},
-        ).status_code
-        == 404
-    )
-    assert (
-        client.post(
-            f"/matches/{world.proposal_id}/respond",
-            data={"response": "whatever", "csrf_token": token},
-        ).status_code
-        == 400
-    )
-    from tests.fixtures_world import proposal
-
-    assert proposal(db_session, world.proposal_id).pk_response == "interested"
+    assert respond(client, world.proposal_id, "interested").status_code == 302
+    assert respond(client, world.other_proposal_id, "declined").status_code == 404
+    assert respond(client, world.proposal_id, "whatever").status_code == 400
+    assert reload_proposal(db_session, world.proposal_id).pk_response == "interested"
 
 
 def test_notifications_can_be_turned_off(client, auth, world, db_session, app):

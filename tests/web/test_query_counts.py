@@ -5,7 +5,7 @@ from sqlalchemy import event, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Message, Proposal, ProposalStatus, Thread, ThreadRead
-from tests.web.test_review import decide
+from tests.helpers import decide
 
 STAFF_PAGES = [
     "/firms",

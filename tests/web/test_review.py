@@ -4,14 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import AuditEntry, Thread
-from matchmaker.services import review as review_service
-from tests.conftest import csrf_token
-from tests.fixtures_world import proposal
-
-
-def decide(client, proposal_id, decision="approve", note="", **extra):
-    data = {"decision": decision, "note": note, "csrf_token": csrf_token(client, "/firms"), **extra}
-    return client.post(f"/review/{proposal_id}", data=data)
+from matchmaker.services import proposals
+from tests.helpers import csrf_token, decide
+from tests.helpers import reload_proposal as proposal
 
 
 def test_staff_approve_with_a_note_opens_a_thread_and_audits(client, auth, world, db_session, app):
@@ -105,7 +100,7 @@ def test_queue_filters_sorts_and_shows_reasons(client, auth, world):
 
 @pytest.mark.parametrize("listed", [500, 0])  # the firms found first, or by a subquery
 def test_queue_search_finds_proposals_by_either_firm(client, auth, world, monkeypatch, listed):
-    monkeypatch.setattr(review_service, "SEARCH_FIRMS_LISTED", listed)
+    monkeypatch.setattr(proposals, "SEARCH_FIRMS_LISTED", listed)
     auth.login("staff@example.com")
 
     def found(q: str) -> str:

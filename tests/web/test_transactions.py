@@ -6,7 +6,7 @@ from sqlalchemy import event, select, text, update
 
 from matchmaker.extensions import db
 from matchmaker.models import Firm
-from tests.conftest import TEST_DATABASE_URL
+from tests.fixtures.app import TEST_DATABASE_URL
 
 
 def firm_name(db_session, firm_id: int) -> str:

@@ -1,4 +1,4 @@
-"""Home page and health check."""
+"""The site's own pages: the home page, the health check and the language switcher."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import text
 
-from matchmaker import i18n
 from matchmaker.extensions import db
-from matchmaker.security import is_safe_next
 from matchmaker.services import accounts
+from matchmaker.web import i18n
+from matchmaker.web.security import is_safe_next
 
 bp = Blueprint("main", __name__)
 

@@ -1,6 +1,6 @@
-"""Background work: recomputing proposals, refreshing one firm, sending mail.
+"""The jobs: recomputing proposals, refreshing a few firms, sending mail. They call the services.
 
-With REDIS_URL set, work goes to an RQ queue that `flask --app matchmaker worker` (`make worker`)
+With REDIS_URL set, they go to an RQ queue that `flask --app matchmaker worker` (`make worker`)
 runs; without it, the same functions run inline in the request or command. A full recompute
 holds a lock, so two never run at once, and reports its progress for the dashboard.
 """
@@ -11,44 +11,24 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app
 
+from matchmaker.jobs.queue import enqueue, prefix, redis_connection
+
 log = logging.getLogger(__name__)
-QUEUE_NAME = "matchmaker"
-PROGRESS_KEY = "matchmaker:recompute:progress"
-LOCK_KEY = "matchmaker:recompute:lock"
 _inline_lock = threading.Lock()
 _inline_progress: dict[str, Any] = {}
 
 
-def redis_connection():
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    from redis import Redis
-
-    return Redis.from_url(url)
+def lock_key() -> str:
+    return f"{prefix()}:recompute:lock"
 
 
-def queue():
-    connection = redis_connection()
-    if connection is None:
-        return None
-    from rq import Queue
-
-    return Queue(QUEUE_NAME, connection=connection)
-
-
-def enqueue(function: Callable[..., Any], *args: Any, timeout: int = 3600) -> Any:
-    """Run `function` in the worker when there is one, else now."""
-    jobs = queue()
-    if jobs is None:
-        return function(*args)
-    return jobs.enqueue_call(function, args=args, timeout=timeout, result_ttl=3600)
+def progress_key() -> str:
+    return f"{prefix()}:recompute:progress"
 
 
 # The jobs. They run inside an application context (the worker command provides one).
@@ -125,7 +105,7 @@ def _recompute_lock():
     lock = (
         _inline_lock
         if connection is None
-        else connection.lock(LOCK_KEY, timeout=2 * 3600, blocking=False)
+        else connection.lock(lock_key(), timeout=2 * 3600, blocking=False)
     )
     acquired = lock.acquire(blocking=False)
     try:
@@ -141,23 +121,33 @@ def _set_progress(state: dict[str, Any]) -> None:
         _inline_progress.clear()
         _inline_progress.update(state)
     else:
-        connection.set(PROGRESS_KEY, json.dumps(state), ex=24 * 3600)
+        connection.set(progress_key(), json.dumps(state), ex=24 * 3600)
 
 
 def recompute_progress() -> dict[str, Any]:
     connection = redis_connection()
     if connection is None:
         return dict(_inline_progress)
-    raw = connection.get(PROGRESS_KEY)
+    raw = connection.get(progress_key())
     return json.loads(raw) if raw else {}
 
 
 def start_recompute(top_k: int = 10) -> str:
     """From the dashboard: queue a full recompute, unless one is running."""
     connection = redis_connection()
-    if connection is not None and connection.exists(LOCK_KEY):
+    if connection is not None and connection.exists(lock_key()):
         return "busy"
     if connection is not None:
         _set_progress({"state": "running", "stage": "queued", "percent": 0, "started": time.time()})
     result = enqueue(recompute_job, top_k)
     return result if isinstance(result, str) else "queued"
+
+
+class QueuedWork:
+    """`services.ports.Background`: the services' mail and re-matching, as jobs."""
+
+    def send_mail(self, subject: str, body: str, to: list[str]) -> None:
+        enqueue(mail_job, subject, body, to)
+
+    def refresh_proposals(self, firm_ids: list[int]) -> None:
+        enqueue(refresh_job, list(firm_ids))

@@ -1,4 +1,5 @@
-"""Domain errors raised by services, and their mapping to HTTP for the web layer."""
+"""Errors as HTTP: the services' domain errors mapped to statuses, and every error answered
+as a page or, under /api/ (or when asked for), as `{"error": {"code", "message"}}`."""
 
 from __future__ import annotations
 
@@ -8,55 +9,33 @@ from flask import Response, jsonify, make_response, render_template, request
 from flask_babel import gettext, lazy_gettext
 from markupsafe import escape
 
-from matchmaker.ratelimits import TOO_MANY
+from matchmaker.services.errors import (
+    DomainError,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from matchmaker.web.ratelimits import TOO_MANY
 
 if TYPE_CHECKING:
     from flask import Flask
 
 
-class DomainError(Exception):
-    status = 400
-    code = "bad_request"
-
-    def __init__(self, message: str = "") -> None:
-        super().__init__(message or self.__class__.__doc__ or self.code)
-        self.message = message or (self.__class__.__doc__ or self.code).strip()
-
-
-class NotFound(DomainError):
-    """Not found."""
-
-    status = 404
-    code = "not_found"
+# Each domain error's HTTP status and the API's error code (the most specific class wins).
+STATUSES: dict[type[DomainError], tuple[int, str]] = {
+    NotFound: (404, "not_found"),
+    Forbidden: (403, "forbidden"),
+    InvalidTransition: (409, "conflict"),
+    ValidationFailed: (400, "invalid"),
+}
 
 
-class Forbidden(DomainError):
-    """You are not allowed to do that."""
-
-    status = 403
-    code = "forbidden"
-
-
-class InvalidTransition(DomainError):
-    """That change is not possible in the current state."""
-
-    status = 409
-    code = "conflict"
-
-
-class StaleVersion(InvalidTransition):
-    """Someone else changed this record in the meantime; reload and try again."""
-
-
-class ValidationFailed(DomainError):
-    """The input is not valid."""
-
-    status = 400
-    code = "invalid"
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+def status_of(error: DomainError) -> tuple[int, str]:
+    for cls in type(error).__mro__:
+        if cls in STATUSES:
+            return STATUSES[cls]
+    return 400, "bad_request"
 
 
 def wants_json() -> bool:
@@ -72,7 +51,7 @@ GENERIC = {
     404: lazy_gettext("There is no page at this address."),
     405: lazy_gettext("This page cannot be used that way."),
     413: lazy_gettext("What you sent is too large."),
-    429: lazy_gettext(TOO_MANY),
+    429: TOO_MANY,
 }
 
 
@@ -119,10 +98,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
-        response = _render(error.status, error.message, error.code)
-        if error.status == 401:
-            response.headers["WWW-Authenticate"] = "Bearer"
-        return response
+        status, code = status_of(error)
+        return _render(status, error.message, code)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

@@ -1,0 +1,123 @@
+"""The rows that lists show: one named type per list, the same for its page and its API.
+
+Services read lists as rows of the columns they show (no ORM objects to build) and hand them
+out as these types; templates and the API's schemas read the same attributes. Frozen
+dataclasses with slots: immutable and cheap to make by the dozen for every page (marshmallow
+reads their attributes directly; a tuple's index lookup would fail first on every field).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FirmBrief:
+    """A firm as other rows name it."""
+
+    id: int
+    ref: str
+    name: str
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class FirmRow:
+    """A firm's record of the contract, as the directory, the profile page and the API show
+    it. `contact_email` is None unless the viewer may see it (`introductions.contact_visible`)."""
+
+    id: int
+    ref: str
+    name: str
+    country: str
+    city: str | None
+    sectors: list[str]
+    offers: str
+    seeks: str
+    offer_types: list[str]
+    seek_types: list[str]
+    description: str | None
+    employees: int | None
+    founded: int | None
+    website: str | None
+    contact_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRow:
+    """A proposal in the review queue and the API. The note and the deciding officer are None
+    for anyone but staff."""
+
+    id: int
+    pk_firm: FirmBrief
+    by_firm: FirmBrief
+    score: float
+    status: str
+    reasons: list[str]
+    version: int
+    note: str | None
+    reject_reason: str | None
+    decided_at: datetime | None
+    decided_by_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: int
+    name: str
+    country: str
+    city: str | None
+    contact_email: str | None
+    sectors: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    """An approved proposal as the firm's introductions page shows it."""
+
+    id: int
+    score: float
+    reasons: list[str]
+    mine: str | None  # this firm's answer
+    theirs: str | None  # the partner's
+    partner: Partner
+    thread_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRow:
+    """A conversation in a firm's inbox and the API's thread list."""
+
+    id: int
+    proposal_id: int
+    partner: FirmBrief
+    unread: int
+    last_message_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """A message in a thread page and the API."""
+
+    id: int
+    thread_id: int
+    sender_firm: FirmBrief
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """A decision in the audit trail and a proposal's history."""
+
+    id: int
+    created_at: datetime
+    actor_email: str | None
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+    proposal_id: int | None
+    pk_name: str | None
+    by_name: str | None

@@ -1,0 +1,113 @@
+"""Template filters, the values every page needs, and the navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import flask_babel
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from matchmaker.extensions import db
+from matchmaker.models import as_utc
+from matchmaker.services import messaging
+from matchmaker.services.pages import Page
+from matchmaker.services.reference import COUNTRIES, sector_entries
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any  # a lazy translation
+    audience: str  # "signed_in", "firm" or "staff"
+    unread_badge: bool = False
+
+
+# The site's navigation, in the order shown.
+NAVIGATION = (
+    NavItem("firms.directory", _l("Firms"), "signed_in"),
+    NavItem("firms.edit", _l("My firm"), "firm"),
+    NavItem("messages.matches", _l("Introductions"), "firm"),
+    NavItem("messages.inbox", _l("Messages"), "firm", unread_badge=True),
+    NavItem("review.queue", _l("Review"), "staff"),
+    NavItem("review.dashboard_page", _l("Dashboard"), "staff"),
+    NavItem("review.audit", _l("Audit trail"), "staff"),
+    NavItem("auth.account", _l("Account"), "signed_in"),
+)
+
+
+def navigation() -> list[dict[str, Any]]:
+    """The signed-in user's links (url, label, badge); the unread count is the one query."""
+    if not current_user.is_authenticated:
+        return []
+    audiences = {"signed_in"}
+    if current_user.is_firm_user:
+        audiences.add("firm")
+    if current_user.is_staff:
+        audiences.add("staff")
+    items = []
+    for item in NAVIGATION:
+        if item.audience in audiences:
+            badge = messaging.unread_total(db.session, current_user) if item.unread_badge else 0
+            items.append({"url": url_for(item.endpoint), "label": item.label, "badge": badge})
+    return items
+
+
+def format_number(value: int | float | None) -> str:
+    """A count in the reader's locale ("1,234", "1 234")."""
+    return flask_babel.format_decimal(value or 0)
+
+
+def format_decimal2(value: float | None) -> str:
+    """Two decimals in the reader's locale ("0.87", "0,87")."""
+    return flask_babel.format_decimal(value or 0, "0.00")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """Date and time (UTC) in the reader's locale: "28 Nov 2026, 14:05", "28 нояб. 2026 г."."""
+    value = as_utc(value)
+    if not value:
+        return ""
+    return f"{flask_babel.format_date(value, 'medium')} {flask_babel.format_time(value, 'HH:mm')}"
+
+
+def format_day(value: str | date | None) -> str:
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return flask_babel.format_date(day, "medium")
+
+
+def total_label(page: Page[Any]) -> str:
+    """A list's total for people in their locale: "12", "1,234" or "10,000+" ("10 000+")."""
+    if page.total_is_capped:
+        return format_number(page.cap) + "+"
+    return format_number(page.total)
+
+
+def combine_page(args: dict[str, Any], page: int) -> dict[str, Any]:
+    return {**args, "page": page}
+
+
+def register_template_helpers(app: Flask) -> None:
+    for name, function in (
+        ("combine_page", combine_page),
+        ("datetime", format_datetime),
+        ("day", format_day),
+        ("number", format_number),
+        ("decimal2", format_decimal2),
+        ("total_label", total_label),
+    ):
+        app.add_template_filter(function, name)
+    app.add_template_global(sector_entries)
+    app.add_template_global(COUNTRIES, "countries")
+
+    @app.context_processor
+    def navigation_links() -> dict[str, Any]:
+        return {"navigation": navigation()}
