@@ -190,6 +190,9 @@ class MatchEngine(BaseEstimator):
         """Put one new or edited firm into the fitted space; its index. Its words count in the
         word frequencies as in a fit on the same firms (new words included)."""
         check_is_fitted(self, "space_")
+        other = "BY" if firm.country == "PK" else "PK"
+        if self.index_of(firm.ref, other) is not None:  # the firm changed its country
+            self._remove(firm.ref, other)
         pk_side = firm.country == "PK"
         firms = self.pk_firms_ if pk_side else self.by_firms_
         counts: SideCounts = self.pk_counts_ if pk_side else self.by_counts_
@@ -218,6 +221,21 @@ class MatchEngine(BaseEstimator):
             self.by_counts_, self.by_vectors_, self.bar_by_ = counts, stored, bar
         self._matrices = {}  # word weights changed: both sides are recomputed when needed
         return index
+
+    def _remove(self, ref: str, country: str) -> None:
+        index = self.index_of(ref, country)
+        keep = np.arange(len(self.pk_firms_ if country == "PK" else self.by_firms_)) != index
+        if country == "PK":
+            self.space_.forget(self.pk_counts_.profile[index])
+            self.pk_firms_ = [f for n, f in enumerate(self.pk_firms_) if n != index]
+            self.pk_counts_ = self.pk_counts_.take(keep)
+            self.pk_vectors_, self.bar_pk_ = self.pk_vectors_[keep], self.bar_pk_[keep]
+        else:
+            self.space_.forget(self.by_counts_.profile[index])
+            self.by_firms_ = [f for n, f in enumerate(self.by_firms_) if n != index]
+            self.by_counts_ = self.by_counts_.take(keep)
+            self.by_vectors_, self.bar_by_ = self.by_vectors_[keep], self.bar_by_[keep]
+        self._matrices = {}
 
     def pairs_for(self, firm_index: int, country: str, top_k: int | None = None) -> PairSet:
         """One firm's proposals: its own top k, plus every partner whose top k it now enters."""
