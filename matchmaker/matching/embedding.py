@@ -14,6 +14,7 @@ them onto [0, 1] before they are combined with the other signals.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import threading
 from collections.abc import Sequence
@@ -112,9 +113,15 @@ _default_lock = threading.Lock()
 
 
 def default_embedder() -> Embedder:
-    """The process-wide default model (loaded once, on first use)."""
+    """The process-wide default model (loaded once, on first use): e5, or the class named by
+    `MATCHMAKER_EMBEDDER` ("package.module:Class", constructed without arguments)."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = E5Embedder()
+            spec = os.environ.get("MATCHMAKER_EMBEDDER")
+            if spec:
+                module, _, name = spec.partition(":")
+                _default = getattr(importlib.import_module(module), name)()
+            else:
+                _default = E5Embedder()
         return _default
