@@ -15,6 +15,7 @@ from matchmaker.pagination import paginate
 from matchmaker.services import firms as firm_service
 from matchmaker.services import messaging, review
 from matchmaker.services.firm_records import record_of
+from matchmaker.services.proposal_display import english_reasons, strength_out
 
 ERR = s.ErrorSchema
 account_bp = Blueprint("api_account", __name__, url_prefix="/api/v1", description="Your account")
@@ -177,8 +178,9 @@ def _proposal_out(proposal, pk_firm: Any = None, by_firm: Any = None) -> dict[st
         "pk_firm": pk_firm if pk_firm is not None else proposal.pk_firm,
         "by_firm": by_firm if by_firm is not None else proposal.by_firm,
         "score": proposal.score,
+        "strength": strength_out(proposal.score),
         "status": str(proposal.status),
-        "reasons": proposal.reasons,
+        "reasons": english_reasons(db.session, proposal.reasons),
         "version": proposal.version,
         "note": proposal.note if staff else None,
         "decided_at": proposal.decided_at,

@@ -133,11 +133,21 @@ class FirmPageSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(FirmSchema), required=True)
 
 
+class StrengthSchema(ma.Schema):
+    percent = ma.fields.Integer(required=True, metadata={"description": "0-100, calibrated"})
+    label = ma.fields.String(required=True, metadata={"description": "strong, good or possible"})
+
+
 class ProposalSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     pk_firm = ma.fields.Nested(FirmBriefSchema, required=True)
     by_firm = ma.fields.Nested(FirmBriefSchema, required=True)
     score = ma.fields.Float(required=True)
+    strength = ma.fields.Nested(
+        StrengthSchema,
+        required=True,
+        metadata={"description": "The score as people see it: calibrated percent and label"},
+    )
     status = ma.fields.String(
         required=True, validate=validate.OneOf(["proposed", "approved", "rejected"])
     )

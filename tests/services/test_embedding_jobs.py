@@ -49,9 +49,7 @@ def test_two_workers_share_the_embedding_jobs_and_embed_every_text_once(
         "MATCHMAKER_EMBED_DELAY": "0.05",
     }
     worker = [sys.executable, "-m", "flask", "--app", "matchmaker", "worker", "--burst"]
-    runs = [
-        subprocess.Popen(worker, env=env, cwd=ROOT, stderr=subprocess.PIPE) for _ in range(2)
-    ]
+    runs = [subprocess.Popen(worker, env=env, cwd=ROOT, stderr=subprocess.PIPE) for _ in range(2)]
     errors = [run.communicate(timeout=300)[1] for run in runs]
     assert all(run.returncode == 0 for run in runs), errors
     warm_up = hashlib.sha256(b"warm up").hexdigest()
@@ -62,7 +60,5 @@ def test_two_workers_share_the_embedding_jobs_and_embed_every_text_once(
     assert embedded == expected  # every text once: none twice, none missed
     assert len({pid for pid, digest in lines if digest != warm_up}) == 2  # both took part
     db_session.expire_all()
-    stored = db_session.scalar(
-        select(func.count()).where(FirmEmbedding.model == "hashing-test/1")
-    )
+    stored = db_session.scalar(select(func.count()).where(FirmEmbedding.model == "hashing-test/1"))
     assert stored == 40
