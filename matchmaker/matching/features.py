@@ -271,6 +271,11 @@ class FeatureSpace:
         """TF-IDF text vectors from raw token counts."""
         idf, concept_idf = weights or self._weights()
         counts = _widened(counts, len(self.vocabulary_))
+        if counts.shape[0] == 0:
+            return TextMatrix(
+                sp.csr_matrix(counts.shape, dtype=np.float32),
+                np.zeros((0, len(self.glossary.concepts)), dtype=np.float32),
+            )
         words = _sublinear(counts)
         words.data *= idf[words.indices]
         words = normalize(words) * np.float32(np.sqrt(self.word_share))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, func, literal_column, or_, select
+from sqlalchemy import Select, case, false, func, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.errors import Forbidden, NotFound, ValidationFailed
@@ -19,9 +19,10 @@ from matchmaker.models import (
     FirmSector,
     User,
 )
-from matchmaker.models.firm import SEARCH_CONFIG, SEARCHED_COLUMNS, search_document
+from matchmaker.models.firm import SEARCH_CONFIG
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, Taxonomy, validate_record
 from matchmaker.services.reference import CooperationTypeEntry, SectorEntry, reference
+from matchmaker.services.search import search_firm_ids
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
 
@@ -172,8 +173,7 @@ def directory_count_select(session: Session, query: DirectoryQuery) -> Select:
 
 
 def _directory_filtered(session: Session, stmt: Select, query: DirectoryQuery) -> Select:
-    """The directory's filters and order (by name). On PostgreSQL the search uses the
-    full-text index; elsewhere (SQLite) every word must occur in a searched column (LIKE)."""
+    """The directory's filters and order: by relevance for a search, else by name."""
     query = DirectoryQuery(
         q=clean_search(query.q),
         sector=clean_search(query.sector, 32),
@@ -182,27 +182,19 @@ def _directory_filtered(session: Session, stmt: Select, query: DirectoryQuery) -
     words = search_words(query.q)
     if query.q and not words:
         return stmt.where(false())
-    if words and uses_full_text(session):
-        stmt = stmt.where(search_document().op("@@")(prefix_tsquery(query.q)))
-    elif words:
-        for word in words:
-            pattern = f"%{escape_like(word)}%"
-            stmt = stmt.where(
-                or_(
-                    *(
-                        func.lower(func.coalesce(getattr(Firm, column), "")).like(
-                            pattern, escape="\\"
-                        )
-                        for column in SEARCHED_COLUMNS
-                    )
-                )
-            )
+    ranked: list[int] = []
+    if words:
+        # Whole words, a typo, other languages; best match first (services/search.py).
+        ranked = search_firm_ids(session, query.q, query.sector, query.country)
+        stmt = stmt.where(Firm.id.in_(ranked) if ranked else false())
     if query.sector:
         stmt = stmt.where(
             Firm.id.in_(select(FirmSector.firm_id).where(FirmSector.sector_code == query.sector))
         )
     if query.country:
         stmt = stmt.where(Firm.country == query.country)
+    if ranked:
+        return stmt.order_by(case({firm_id: n for n, firm_id in enumerate(ranked)}, value=Firm.id))
     return stmt.order_by(Firm.name, Firm.id)
 
 
