@@ -286,7 +286,6 @@ def worker_command(burst: bool) -> None:
     from rq import Worker
 
     from matchmaker import jobs
-
     from matchmaker.jobs_matching import warm_engine, warm_model
 
     queue = jobs.queue()

@@ -1,7 +1,8 @@
 """A small deterministic embedder for tests about plumbing only (jobs, transactions, faults):
 the quality and end-to-end tests use the real model. Select it in a subprocess with
 MATCHMAKER_EMBEDDER=tests.fakes:HashingEmbedder; set MATCHMAKER_EMBED_LOG to a file to have
-every embedded text's hash appended to it (one line each, after the id of the parent process: an RQ worker runs each job in a child), and
+every embedded text's hash appended to it (one line each, after the id of the parent
+process: an RQ worker runs each job in a child), and
 MATCHMAKER_EMBED_DELAY to seconds per text to make it as slow as a real model."""
 
 from __future__ import annotations

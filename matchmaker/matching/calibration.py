@@ -164,11 +164,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path, (scored, label, *_rest, sectors) in zip(args.files, tables, strict=False):
         shown = np.array([calibration.percent(s) for s in scored.score])
         unrelated = np.array([not _related(a, b) for a, b in sectors])
+        partners, others = shown[label], shown[unrelated]
         print(
-            f"  {Path(path).name}: intended partners' median shown score {np.median(shown[label]):.0f}%"
-            f" (lowest {shown[label].min()}%); unrelated sectors: median {np.median(shown[unrelated]):.0f}%,"
-            f" 95th percentile {np.percentile(shown[unrelated], 95):.0f}%, max {shown[unrelated].max()}%,"
-            f" share below 25%: {np.mean(shown[unrelated] < 25):.3f}"
+            f"  {Path(path).name}: intended partners' median shown score "
+            f"{np.median(partners):.0f}% (lowest {partners.min()}%); unrelated sectors: median "
+            f"{np.median(others):.0f}%, 95th percentile {np.percentile(others, 95):.0f}%, "
+            f"max {others.max()}%, share below 25%: {np.mean(others < 25):.3f}"
         )
     if args.write:
         DATA.write_text(json.dumps(asdict(calibration), indent=1) + "\n", encoding="utf-8")
