@@ -278,6 +278,7 @@ class FeatureSpace:
             )
         words = _sublinear(counts)
         words.data *= idf[words.indices]
+        words.eliminate_zeros()  # left-out words: no stored zeros for the products to skip
         words = normalize(words) * np.float32(np.sqrt(self.word_share))
         concepts = _sublinear((counts @ self.token_concepts_).tocsr())
         concepts.data *= concept_idf[concepts.indices]
