@@ -327,7 +327,7 @@ def main() -> int:
         f"{run_wall / ref_time:.2f} against the reference's compute alone"
     )
     refresh_out, _, _ = child([*me, "--step", "refresh", *common, "--state-dir", state])
-    first, second, warm_up = (float(x) for x in refresh_out.split())
+    first, second, warm_up = (float(x) for x in refresh_out.splitlines()[-1].split())
     print(
         f"profile save (embed + refresh) after a start that warmed up in {warm_up:.1f}s: "
         f"{first:.3f}s first, {second:.3f}s next"

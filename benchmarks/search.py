@@ -81,7 +81,15 @@ def main() -> int:
         c.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
         c.execute(f'CREATE DATABASE "{args.database}"')
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.database}"
-    from benchmarks.matching import generate
+    import importlib.util
+
+    # The generator of the matching benchmark beside this file (not a package).
+    spec = importlib.util.spec_from_file_location(
+        "bench_matching", ROOT / "benchmarks" / "matching.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    generate = bench.generate
 
     started = time.perf_counter()
     generate(url, args.firms)
