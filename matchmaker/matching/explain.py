@@ -88,18 +88,19 @@ def explain(
     if len(pairs) == 0:
         return []
     space = engine.space_
-    pk_side, by_side = engine._side("PK"), engine._side("BY")
+    pk_ids, pk_local = np.unique(pairs.pk, return_inverse=True)
+    by_ids, by_local = np.unique(pairs.by, return_inverse=True)
+    pk_side, by_side = engine._subset("PK", pk_ids), engine._subset("BY", by_ids)
     if indexes is None:
         # Only the firms in these pairs are split into sentences (cheap for one refreshed firm).
-        pk_ids, pk_local = np.unique(pairs.pk, return_inverse=True)
-        by_ids, by_local = np.unique(pairs.by, return_inverse=True)
         pk_offers = SentenceIndex.build(space, [engine.pk_firms_[i].offers for i in pk_ids])
         by_offers = SentenceIndex.build(space, [engine.by_firms_[j].offers for j in by_ids])
+        ab_owner, ba_owner = pk_local, by_local
     else:
-        (pk_offers, by_offers), pk_local, by_local = indexes, pairs.pk, pairs.by
-    ab_row, ab_sim = pk_offers.best(pk_local, by_side.seek.take(pairs.by))
-    ba_row, ba_sim = by_offers.best(by_local, pk_side.seek.take(pairs.pk))
-    common = _common_concepts(engine, pairs)
+        (pk_offers, by_offers), ab_owner, ba_owner = indexes, pairs.pk, pairs.by
+    ab_row, ab_sim = pk_offers.best(ab_owner, by_side.seek.take(by_local))
+    ba_row, ba_sim = by_offers.best(ba_owner, pk_side.seek.take(pk_local))
+    common = _common_concepts(engine, pk_side, by_side, pk_local, by_local)
     close = (pairs.signals[:, _MEANING] >= CLOSE_IN_MEANING).tolist()
     # Plain lists and per-firm strings: this loop runs once per proposal.
     pk_firms, by_firms = engine.pk_firms_, engine.by_firms_
@@ -140,14 +141,14 @@ def _rows_ok(rows: np.ndarray, sims: np.ndarray):
     return zip(rows.tolist(), (sims >= MIN_QUOTE_FIT).tolist(), strict=True)
 
 
-def _common_concepts(engine: MatchEngine, pairs: PairSet) -> list[tuple[str, ...]]:
-    """The glossary concepts both firms use (at most six), per pair. Concept sets are bit
-    masks, so a pair costs one AND and a cached lookup."""
+def _common_concepts(engine, pk, by, pk_rows, by_rows) -> list[tuple[str, ...]]:
+    """The glossary concepts both firms use (at most six), per pair (row pk_rows[p] of `pk`
+    with row by_rows[p] of `by`). Concept sets are bit masks, so a pair costs one AND and a
+    cached lookup."""
     names = engine.space_.concept_names()
-    pk, by = engine._side("PK"), engine._side("BY")
     pk_bits = _bits((pk.offer.concepts > 0) | (pk.seek.concepts > 0))
     by_bits = _bits((by.offer.concepts > 0) | (by.seek.concepts > 0))
-    shared = pk_bits[pairs.pk] & by_bits[pairs.by]
+    shared = pk_bits[pk_rows] & by_bits[by_rows]
     cache: dict[tuple[int, ...], tuple[str, ...]] = {}
     out = []
     for key in map(tuple, shared.tolist()):

@@ -127,6 +127,18 @@ class MatchEngine(BaseEstimator):
                 )
         return cache[country]
 
+    def _subset(self, country: str, rows: np.ndarray) -> SideMatrices:
+        """The vectors of some firms of one side: taken from the side's matrices when they are
+        current, else computed for those rows only (after a change, refreshing one firm then
+        needs the other side whole but only its own row)."""
+        cache = self.__dict__.setdefault("_matrices", {})
+        firms = self.pk_firms_ if country == "PK" else self.by_firms_
+        if country in cache or len(rows) * 2 > len(firms):
+            return self._side(country).take(rows)
+        counts = self.pk_counts_ if country == "PK" else self.by_counts_
+        vectors = self.pk_vectors_ if country == "PK" else self.by_vectors_
+        return self.space_.matrices([firms[r] for r in rows], counts.take(rows), vectors[rows])
+
     def _rescale(self) -> Callable[[np.ndarray], np.ndarray]:
         return self._embedder().rescale
 
@@ -136,8 +148,11 @@ class MatchEngine(BaseEstimator):
         return next((n for n, f in enumerate(firms) if f.ref == ref), None)
 
     def score_pairs(self, i: np.ndarray, j: np.ndarray) -> PairSet:
-        pk, by = self._side("PK"), self._side("BY")
-        signals = pair_signals(pk, by, i, j, self._rescale())
+        check_is_fitted(self, "space_")
+        pk_rows, i_local = np.unique(i, return_inverse=True)
+        by_rows, j_local = np.unique(j, return_inverse=True)
+        pk, by = self._subset("PK", pk_rows), self._subset("BY", by_rows)
+        signals = pair_signals(pk, by, i_local.ravel(), j_local.ravel(), self._rescale())
         score = self._scorer().score(signals.astype(np.float64))
         return PairSet(pk=i, by=j, signals=signals, score=score)
 

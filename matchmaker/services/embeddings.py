@@ -40,15 +40,15 @@ def stale_firms(
     session: Session, embedder: Embedder, firm_ids: Iterable[int] | None = None
 ) -> list[tuple[int, str, str, str]]:
     """(id, offers, seeks, hash) of the firms whose stored vectors are missing or outdated."""
-    stored = dict(
-        session.execute(
-            select(FirmEmbedding.firm_id, FirmEmbedding.text_hash).where(
-                FirmEmbedding.model == embedder.name
-            )
-        ).all()
+    ids = None if firm_ids is None else list(firm_ids)
+    hashes = select(FirmEmbedding.firm_id, FirmEmbedding.text_hash).where(
+        FirmEmbedding.model == embedder.name
     )
+    if ids is not None:
+        hashes = hashes.where(FirmEmbedding.firm_id.in_(ids))
+    stored = dict(session.execute(hashes).all())
     out = []
-    for firm_id, offers, seeks in session.execute(_texts_select(firm_ids)):
+    for firm_id, offers, seeks in session.execute(_texts_select(ids)):
         digest = text_hash((offers or "", seeks or ""))
         if stored.get(firm_id) != digest:
             out.append((firm_id, offers or "", seeks or "", digest))
