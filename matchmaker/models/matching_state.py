@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.models.base import Base, utcnow
+from matchmaker.models.firm import Firm
 
 
 class FirmEmbedding(Base):
@@ -53,3 +54,8 @@ class EngineChange(Base):
     )
     firm_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# The directory search's word index is rebuilt when the newest change of a firm moves
+# (services/search.py reads max(updated_at) on every search: an index lookup, not a scan).
+Index("ix_firms_updated_at", Firm.updated_at)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, false, func, literal_column, select
+from sqlalchemy import Select, false, func, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.errors import Forbidden, NotFound, ValidationFailed
@@ -22,7 +22,7 @@ from matchmaker.models import (
 from matchmaker.models.firm import SEARCH_CONFIG
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, Taxonomy, validate_record
 from matchmaker.services.reference import CooperationTypeEntry, SectorEntry, reference
-from matchmaker.services.search import search_firm_ids
+from matchmaker.services.search import in_rank_order, search_firm_ids
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
 
@@ -186,7 +186,8 @@ def _directory_filtered(session: Session, stmt: Select, query: DirectoryQuery) -
     if words:
         # Whole words, a typo, other languages; best match first (services/search.py).
         ranked = search_firm_ids(session, query.q, query.sector, query.country)
-        stmt = stmt.where(Firm.id.in_(ranked) if ranked else false())
+        if not ranked:
+            return stmt.where(false())
     if query.sector:
         stmt = stmt.where(
             Firm.id.in_(select(FirmSector.firm_id).where(FirmSector.sector_code == query.sector))
@@ -194,7 +195,7 @@ def _directory_filtered(session: Session, stmt: Select, query: DirectoryQuery) -
     if query.country:
         stmt = stmt.where(Firm.country == query.country)
     if ranked:
-        return stmt.order_by(case({firm_id: n for n, firm_id in enumerate(ranked)}, value=Firm.id))
+        return in_rank_order(session, stmt, ranked)
     return stmt.order_by(Firm.name, Firm.id)
 
 

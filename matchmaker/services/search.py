@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Integer, Select, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from matchmaker.matching.embedding import default_embedder
@@ -41,7 +41,7 @@ class _Index:
     ids: np.ndarray
     country: np.ndarray
     sectors: list[frozenset[str]]
-    postings: dict[str, dict[int, float]]  # word -> row -> weight (name 2, else 1)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # word -> (rows, weights)
     deletes: dict[str, set[str]]  # word with one letter deleted -> words
     concepts: dict[str, set[str]]  # glossary concept -> words naming it
     vectors: np.ndarray  # (n, 2, dim) offers and seeks embeddings (zero when missing)
@@ -53,7 +53,10 @@ _indexes: dict[object, _Index] = {}
 
 
 def _stamp(session: Session) -> tuple:
-    return tuple(session.execute(select(func.count(Firm.id), func.max(Firm.updated_at))).one())
+    """What changes when a firm is added or edited: both read from an index (the count of
+    20,000 firms took 7 ms a search on PostgreSQL). A deleted firm may stay in the index until
+    the next change; the directory's query only lists firms that exist."""
+    return tuple(session.execute(select(func.max(Firm.id), func.max(Firm.updated_at))).one())
 
 
 def _index(session: Session) -> _Index:
@@ -87,6 +90,13 @@ def _build(session: Session, stamp: tuple) -> _Index:
         for word, tf in counts.items():
             # A word in the name counts double; repeats count less and less (1 + log tf).
             postings[word][row_number] = (2.0 if word in named else 1.0) * (1.0 + np.log(tf))
+    arrays = {
+        word: (
+            np.fromiter(rows_of, dtype=np.int64, count=len(rows_of)),
+            np.fromiter(rows_of.values(), dtype=np.float32, count=len(rows_of)),
+        )
+        for word, rows_of in postings.items()
+    }
     deletes: dict[str, set[str]] = defaultdict(set)
     concepts: dict[str, set[str]] = defaultdict(set)
     glossary = default_glossary()
@@ -108,7 +118,7 @@ def _build(session: Session, stamp: tuple) -> _Index:
         ids,
         np.array([r.country for r in rows]),
         [frozenset(sectors.get(r.id, ())) for r in rows],
-        dict(postings),
+        arrays,
         dict(deletes),
         dict(concepts),
         vectors,
@@ -130,19 +140,18 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _word_rows(index: _Index, word: str) -> dict[int, float]:
-    """Rows matching one search word, with the strength of the match."""
-    out: dict[int, float] = {}
-
+def _word_rows(index: _Index, word: str) -> np.ndarray:
+    """How strongly each row matches one search word (0: not at all)."""
+    out = np.zeros(len(index.ids), dtype=np.float32)
     seen: set[str] = set()
 
     def add(candidate: str, strength: float) -> None:
         # Each distinct word of a profile counts once, at its strongest match.
-        if candidate in seen:
+        if candidate in seen or candidate not in index.postings:
             return
         seen.add(candidate)
-        for row, weight in index.postings.get(candidate, {}).items():
-            out[row] = out.get(row, 0.0) + weight * strength
+        rows, weights = index.postings[candidate]
+        out[rows] += weights * np.float32(strength)
 
     def expand(term: str, strength: float) -> None:
         add(term, strength)
@@ -204,27 +213,34 @@ def search_firm_ids(
     if not words:
         return []
     index = _index(session)
-    matched: dict[int, float] | None = None
+    total = np.zeros(len(index.ids), dtype=np.float32)
+    every = np.ones(len(index.ids), dtype=bool)
     for word in words:
-        rows = _word_rows(index, word)
-        if matched is None:
-            matched = rows
-        else:
-            matched = {r: s + rows[r] for r, s in matched.items() if r in rows}
-        if not matched:
-            return []
-    assert matched is not None
-    rows = np.fromiter(matched, dtype=np.int64)
+        strength = _word_rows(index, word)
+        every &= strength > 0
+        total += strength
     if country:
-        rows = rows[index.country[rows] == country]
+        every &= index.country == country
+    rows = np.flatnonzero(every)
     if sector:
         rows = rows[np.array([sector in index.sectors[r] for r in rows], dtype=bool)]
     if not len(rows):
         return []
-    word_score = np.array([matched[r] for r in rows.tolist()]) / len(words)
+    # One product over every firm's two vectors (about 3 ms at 20,000 firms) beats gathering.
     embedder = default_embedder()
-    cosines = index.vectors[rows] @ _query_vector(" ".join(words))
-    meaning = embedder.rescale(cosines.max(axis=1))
-    score = word_score + MEANING_WEIGHT * meaning
+    flat = index.vectors.reshape(-1, index.vectors.shape[-1])
+    cosines = (flat @ _query_vector(" ".join(words))).reshape(len(index.ids), -1)
+    meaning = embedder.rescale(cosines[rows].max(axis=1))
+    score = total[rows] / len(words) + MEANING_WEIGHT * meaning
     order = np.lexsort((index.ids[rows], -score))[:limit]
     return index.ids[rows[order]].tolist()
+
+
+def in_rank_order(session: Session, stmt: Select, ranked: list[int]) -> Select:
+    """`stmt` restricted to the ranked firms, in their order. PostgreSQL gets the ids as one
+    array parameter (1,000 ids in IN (...) plus a CASE of 1,000 branches took 30 ms a page)."""
+    if session.get_bind().dialect.name == "postgresql":
+        ids = cast(literal(ranked, ARRAY(Integer)), ARRAY(Integer))
+        return stmt.where(Firm.id == func.any(ids)).order_by(func.array_position(ids, Firm.id))
+    positions = {firm_id: n for n, firm_id in enumerate(ranked)}
+    return stmt.where(Firm.id.in_(ranked)).order_by(case(positions, value=Firm.id))

@@ -1,4 +1,5 @@
-"""matching: stored text embeddings per firm and model; engine generations and changes
+"""matching: stored text embeddings per firm and model; engine generations and changes;
+an index on firms.updated_at for the directory search
 
 Revision ID: a3c5e7f9b2d4
 Revises: e8a2c4f6b1d3
@@ -55,9 +56,12 @@ def upgrade():
     op.create_index(
         op.f('ix_engine_changes_generation_id'), 'engine_changes', ['generation_id'], unique=False
     )
+    # The directory search checks the newest change of a firm on every search.
+    op.create_index('ix_firms_updated_at', 'firms', ['updated_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_firms_updated_at', table_name='firms')
     op.drop_index(op.f('ix_engine_changes_generation_id'), table_name='engine_changes')
     op.drop_table('engine_changes')
     op.drop_table('engine_generations')
