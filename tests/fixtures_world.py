@@ -31,7 +31,7 @@ def world(make_firm, make_user, db_session):
         pk_firm_id=pk.id,
         by_firm_id=by.id,
         score=0.8,
-        reasons=["Both work in tractors."],
+        reasons=[{"code": "sectors_shared", "sectors": ["tractors"]}],
         signals={},
         status=ProposalStatus.PROPOSED,
     )
