@@ -15,6 +15,24 @@ accesslog = "-"
 errorlog = "-"
 
 
+def when_ready(server):
+    """Load the matching engine once, before the workers are forked: they share its pages and
+    the first profile save after a start does not wait for it (issue 15: 6.6-9 s before)."""
+    app = server.app.wsgi()
+    with app.app_context():
+        from matchmaker.jobs.matching import warm_engine
+
+        warm_engine()
+
+
+def post_worker_init(worker):
+    """Load the embedding model in each worker (its OpenMP runtime must start after the fork)."""
+    with worker.wsgi.app_context():
+        from matchmaker.jobs.matching import warm_model
+
+        warm_model()
+
+
 def pre_fork(server, worker):
     """Freeze what the preloaded app built: the workers' garbage collections skip it.
 

@@ -176,9 +176,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from matchmaker.web import match_display
     from matchmaker.web.templating import register_template_helpers as register
 
     register(app)
+    match_display.register(app)
 
 
 def register_commands(app: Flask) -> None:

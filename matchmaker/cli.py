@@ -98,10 +98,15 @@ def firms_import(path: str, dry_run: bool, skip_invalid: bool) -> None:
     for line in report.errors:
         click.echo(line, err=True)
     if report.written:
+        from matchmaker.jobs.matching import queue_embeddings
+
         click.echo(
             f"{report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {len(report.errors)} problems"
         )
+        queued = queue_embeddings()  # with Redis: the workers embed the new texts
+        if queued:
+            click.echo(f"{queued} embedding jobs queued", err=True)
     elif dry_run:
         click.echo(f"dry run: {report.valid} valid records, {len(report.errors)} problems")
     else:
@@ -135,25 +140,41 @@ def match_run(top_k: int) -> None:
 
     from matchmaker.services import matching
 
+    embedding: list[tqdm] = []
+
+    def embed_progress(done: int, total: int) -> None:
+        # Firms imported in bulk are embedded here when no worker (Redis) did it.
+        if not embedding:
+            embedding.append(tqdm(total=total, desc="embedding", unit=" firms", file=sys.stderr))
+        embedding[0].update(done - embedding[0].n)
+
     with tqdm(total=100, desc="match run", unit="%", delay=1.0, file=sys.stderr) as bar:
 
         def progress(stage: str, percent: int) -> None:
-            bar.set_postfix_str(stage, refresh=False)
+            bar.set_postfix_str(stage)
             bar.update(percent - bar.n)
 
-        report = matching.recompute(
-            db.session,
-            current_app.config["STATE_DIR"],
-            top_k,
-            progress,
-            write_batch=current_app.config["MATCH_WRITE_BATCH"],
-        )
+        try:
+            report = matching.recompute(
+                db.session,
+                current_app.config["STATE_DIR"],
+                top_k,
+                progress,
+                write_batch=current_app.config["MATCH_WRITE_BATCH"],
+                embed_progress=embed_progress,
+            )
+        finally:
+            for each in embedding:
+                each.close()
+    if report.embedded:
+        click.echo(f"{report.embedded} firms embedded")
     if report.learning is not None:
         click.echo(report.learning.summary())
     click.echo(
         f"{report.firms} firms, {report.proposals} proposals "
         f"({report.created} new, {report.updated} updated, {report.removed} removed, "
-        f"{report.kept_decided} staff decisions kept) in {report.seconds:.1f}s"
+        f"{report.kept_decided} staff decisions kept) in {report.seconds:.1f}s, "
+        f"written in {report.batches} batches"
     )
 
 
@@ -265,10 +286,13 @@ def worker_command(burst: bool) -> None:
     from rq import Worker
 
     from matchmaker import jobs
+    from matchmaker.jobs.matching import warm_engine, warm_model
 
     queue = jobs.queue()
     if queue is None:
         fail("worker: set REDIS_URL; without it jobs run inline and no worker is needed")
+    warm_model()
+    warm_engine()
     Worker([queue], connection=queue.connection).work(burst=burst)
 
 

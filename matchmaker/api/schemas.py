@@ -8,6 +8,7 @@ from marshmallow import validate
 from matchmaker.models import Country, ProposalStatus, Role, as_utc
 from matchmaker.services.firm_records import MAX_EMPLOYEES, MAX_LENGTH
 from matchmaker.services.messaging import MAX_BODY
+from matchmaker.services.proposal_display import english_reasons, strength_out
 from matchmaker.services.review import DECISIONS, MAX_NOTE, REJECT_REASONS
 
 MAX_ID = 2**31 - 1
@@ -134,11 +135,21 @@ class FirmPageSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(FirmSchema), required=True)
 
 
+class StrengthSchema(ma.Schema):
+    percent = ma.fields.Integer(required=True, metadata={"description": "0-100, calibrated"})
+    label = ma.fields.String(required=True, metadata={"description": "strong, good or possible"})
+
+
 class ProposalSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     pk_firm = ma.fields.Nested(FirmBriefSchema, required=True)
     by_firm = ma.fields.Nested(FirmBriefSchema, required=True)
     score = ma.fields.Float(required=True)
+    strength = ma.fields.Nested(
+        StrengthSchema,
+        required=True,
+        metadata={"description": "The score as people see it: calibrated percent and label"},
+    )
     status = ma.fields.String(
         required=True, validate=validate.OneOf([s.value for s in ProposalStatus])
     )
@@ -148,6 +159,14 @@ class ProposalSchema(ma.Schema):
         allow_none=True, required=True, metadata={"description": "EDB's note (staff only)."}
     )
     decided_at = UTCDateTime(allow_none=True, required=True)
+
+    @ma.pre_dump
+    def _as_read(self, row, **_kwargs) -> dict:
+        """A `ProposalRow` with its calibrated strength and its reasons as English sentences."""
+        values = {name: getattr(row, name) for name in self.fields if hasattr(row, name)}
+        values["strength"] = strength_out(row.score)
+        values["reasons"] = english_reasons(row.reasons)
+        return values
 
 
 class ProposalListArgsSchema(PageArgsSchema):

@@ -19,8 +19,25 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from matchmaker.matching.embedding import default_embedder, embed_profiles, text_hash
 from matchmaker.matching.features import FirmProfile
 from matchmaker.matching.model import MatchEngine
+
+_VECTORS: dict[str, np.ndarray] = {}
+
+
+def cached_vectors(firms: Sequence[FirmProfile]) -> dict[str, np.ndarray]:
+    """Each firm's embeddings, by ref; texts embedded once per process (the same firm appears
+    in both development files and in several evaluations)."""
+    embedder = default_embedder()
+    keys = [text_hash((f.offers, f.seeks)) for f in firms]
+    todo = [n for n, key in enumerate(keys) if key not in _VECTORS]
+    if todo:
+        vectors = embed_profiles(
+            embedder, [firms[n].offers for n in todo], [firms[n].seeks for n in todo]
+        )
+        _VECTORS.update({keys[n]: vectors[row] for row, n in enumerate(todo)})
+    return {f.ref: _VECTORS[key] for f, key in zip(firms, keys, strict=True)}
 
 
 def load_firms(path: str) -> list[FirmProfile]:
@@ -79,16 +96,18 @@ def _rank_of(scores: dict[str, float], target: str) -> int:
 
 
 def engine_scores(firms: Sequence[FirmProfile]) -> Callable[[str], dict[str, float]]:
-    engine = MatchEngine().fit(firms)
-    pk_index = {f.ref: i for i, f in enumerate(engine.pk_firms)}
-    by_index = {f.ref: i for i, f in enumerate(engine.by_firms)}
+    engine = MatchEngine().fit(firms, cached_vectors(firms))
+    pk_index = {f.ref: i for i, f in enumerate(engine.pk_firms_)}
+    by_index = {f.ref: i for i, f in enumerate(engine.by_firms_)}
+    pk_refs = [f.ref for f in engine.pk_firms_]
+    by_refs = [f.ref for f in engine.by_firms_]
 
     def scores(ref: str) -> dict[str, float]:
         if ref in pk_index:
             pairs = engine.rank_for(pk_index[ref], "PK")
-            return {engine.by_firms[j].ref: s for j, s in zip(pairs.by, pairs.score, strict=True)}
+            return {by_refs[j]: s for j, s in zip(pairs.by, pairs.score, strict=True)}
         pairs = engine.rank_for(by_index[ref], "BY")
-        return {engine.pk_firms[i].ref: s for i, s in zip(pairs.pk, pairs.score, strict=True)}
+        return {pk_refs[i]: s for i, s in zip(pairs.pk, pairs.score, strict=True)}
 
     return scores
 

@@ -1,5 +1,6 @@
-"""Plain-language reasons for a proposal: shared sectors, what one side offers that the other
-seeks (quoted in the firm's own words), fitting cooperation types and common themes."""
+"""Reasons for a proposal, as codes with parameters (reasons.py renders them): shared or
+related sectors, what one side offers that the other seeks (a whole sentence of the firm's own
+words), fitting cooperation types, closeness in meaning and common glossary themes."""
 
 from __future__ import annotations
 
@@ -10,50 +11,21 @@ from functools import lru_cache
 import numpy as np
 
 from matchmaker.matching.features import FeatureSpace, FirmProfile, TextMatrix, split_sentences
-from matchmaker.matching.model import MatchEngine, PairSet
+from matchmaker.matching.model import MatchEngine
+from matchmaker.matching.reasons import Reason
+from matchmaker.matching.scoring import SIGNALS, PairSet
 from matchmaker.matching.taxonomy import relatedness
 
-QUOTE_LIMIT = 160
+QUOTE_LIMIT = 300  # characters; a longer sentence is cut at a word
 MIN_QUOTE_FIT = 0.04
-
-TYPE_WORDS = {
-    "assembly": "local assembly",
-    "manufacturing": "joint manufacturing",
-    "licensing": "technology licensing",
-    "distribution": "distribution",
-    "export": "export/import trade",
-    "investment": "investment",
-    "research": "joint R&D",
-    "services": "engineering services",
-}
-SECTOR_WORDS = {
-    "tractors": "tractors",
-    "agri-machinery": "agricultural machinery",
-    "electric-buses": "electric buses",
-    "auto-parts": "automotive parts",
-    "transformers": "transformers",
-    "mining-coal": "coal mining",
-    "mining-precious": "gold and silver",
-    "iron-ore": "iron ore",
-    "construction-machinery": "construction machinery",
-    "concrete": "concrete",
-    "textiles": "textiles",
-    "rice": "rice",
-    "citrus": "citrus",
-    "food-processing": "food processing",
-    "leather": "leather",
-    "footwear": "footwear",
-    "medical-instruments": "medical instruments",
-    "agri-research": "agricultural research",
-    "logistics": "logistics",
-}
+CLOSE_IN_MEANING = 0.5  # the meaning signal from which it is named as a reason
 
 
 def _quote(sentence: str) -> str:
     sentence = sentence.strip()
     if len(sentence) > QUOTE_LIMIT:
         sentence = sentence[: QUOTE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
-    return f"“{sentence}”"
+    return sentence
 
 
 @dataclass
@@ -71,7 +43,7 @@ class SentenceIndex:
         sentences: list[str] = []
         start, count = [], []
         for text in texts:
-            parts = split_sentences(text) or [""]
+            parts = list(split_sentences(text)) or [""]
             start.append(len(sentences))
             count.append(len(parts))
             sentences.extend(parts)
@@ -90,70 +62,77 @@ class SentenceIndex:
         offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         rows = np.repeat(self.start[owners], counts) + offsets
         sims = self.vectors.take(rows).pair_dot(targets.take(pair_of))
-        best_row = np.empty(len(owners), dtype=np.int64)
-        best_sim = np.full(len(owners), -1.0)
         order = np.lexsort((-sims, pair_of))
         firsts = np.r_[0, np.cumsum(counts)[:-1]]
-        best_row[:] = rows[order[firsts]]
-        best_sim[:] = sims[order[firsts]]
-        return best_row, best_sim
+        return rows[order[firsts]], sims[order[firsts]]
 
 
 def sentence_indexes(engine: MatchEngine) -> tuple[SentenceIndex, SentenceIndex]:
     """The offers of every PK and every BY firm, sentence by sentence (for a full run, where
     reasons are written in several batches)."""
     return (
-        SentenceIndex.build(engine.space, [f.offers for f in engine.pk_firms]),
-        SentenceIndex.build(engine.space, [f.offers for f in engine.by_firms]),
+        SentenceIndex.build(engine.space_, [f.offers for f in engine.pk_firms_]),
+        SentenceIndex.build(engine.space_, [f.offers for f in engine.by_firms_]),
     )
+
+
+_MEANING = SIGNALS.index("meaning")
 
 
 def explain(
     engine: MatchEngine,
     pairs: PairSet,
     indexes: tuple[SentenceIndex, SentenceIndex] | None = None,
-) -> list[list[str]]:
+) -> list[list[Reason]]:
     """Reasons for every pair, in the order of `pairs`. Never an empty list."""
     if len(pairs) == 0:
         return []
-    assert engine.pk is not None and engine.by is not None
-    space = engine.space
+    space = engine.space_
+    pk_ids, pk_local = np.unique(pairs.pk, return_inverse=True)
+    by_ids, by_local = np.unique(pairs.by, return_inverse=True)
+    pk_side, by_side = engine._subset("PK", pk_ids), engine._subset("BY", by_ids)
     if indexes is None:
         # Only the firms in these pairs are split into sentences (cheap for one refreshed firm).
-        pk_ids, pk_local = np.unique(pairs.pk, return_inverse=True)
-        by_ids, by_local = np.unique(pairs.by, return_inverse=True)
-        pk_offers = SentenceIndex.build(space, [engine.pk_firms[i].offers for i in pk_ids])
-        by_offers = SentenceIndex.build(space, [engine.by_firms[j].offers for j in by_ids])
+        pk_offers = SentenceIndex.build(space, [engine.pk_firms_[i].offers for i in pk_ids])
+        by_offers = SentenceIndex.build(space, [engine.by_firms_[j].offers for j in by_ids])
+        ab_owner, ba_owner = pk_local, by_local
     else:
-        (pk_offers, by_offers), pk_local, by_local = indexes, pairs.pk, pairs.by
-    ab_row, ab_sim = pk_offers.best(pk_local, engine.by.seek.take(pairs.by))
-    ba_row, ba_sim = by_offers.best(by_local, engine.pk.seek.take(pairs.pk))
-    common = _common_concepts(engine, pairs)
+        (pk_offers, by_offers), ab_owner, ba_owner = indexes, pairs.pk, pairs.by
+    ab_row, ab_sim = pk_offers.best(ab_owner, by_side.seek.take(by_local))
+    ba_row, ba_sim = by_offers.best(ba_owner, pk_side.seek.take(pk_local))
+    common = _common_concepts(engine, pk_side, by_side, pk_local, by_local)
+    close = (pairs.signals[:, _MEANING] >= CLOSE_IN_MEANING).tolist()
     # Plain lists and per-firm strings: this loop runs once per proposal.
-    pk_firms, by_firms = engine.pk_firms, engine.by_firms
+    pk_firms, by_firms = engine.pk_firms_, engine.by_firms_
     pk_names = [_name(f) for f in pk_firms]
     by_names = [_name(f) for f in by_firms]
     ab_quote = [pk_offers.quotes[r] if ok else "" for r, ok in _rows_ok(ab_row, ab_sim)]
     ba_quote = [by_offers.quotes[r] if ok else "" for r, ok in _rows_ok(ba_row, ba_sim)]
-    reasons: list[list[str]] = []
+    reasons: list[list[Reason]] = []
     for p, (i, j) in enumerate(zip(pairs.pk.tolist(), pairs.by.tolist(), strict=True)):
         a, b = pk_firms[i], by_firms[j]
         a_name, b_name = pk_names[i], by_names[j]
-        lines = list(_sector_reasons(a.sectors, b.sectors))
-        if ab_quote[p]:
-            lines.append(f"{a_name} offers what {b_name} seeks: {ab_quote[p]}")
-        if ba_quote[p]:
-            lines.append(f"{b_name} offers what {a_name} seeks: {ba_quote[p]}")
-        fitting = _fitting_types(a.offer_types, b.seek_types)
-        if fitting:
-            lines.append(f"{a_name} offers {fitting}, which {b_name} is looking for.")
-        fitting = _fitting_types(b.offer_types, a.seek_types)
-        if fitting:
-            lines.append(f"{b_name} offers {fitting}, which {a_name} is looking for.")
+        lines: list[Reason] = [dict(r) for r in _sector_reasons(a.sectors, b.sectors)]
+        for quote, firm, partner in ((ab_quote[p], a_name, b_name), (ba_quote[p], b_name, a_name)):
+            if quote:
+                lines.append(
+                    {"code": "offers_what_seeks", "firm": firm, "partner": partner, "quote": quote}
+                )
+        for offered, sought, firm, partner in (
+            (a.offer_types, b.seek_types, a_name, b_name),
+            (b.offer_types, a.seek_types, b_name, a_name),
+        ):
+            fitting = _fitting_types(offered, sought)
+            if fitting:
+                lines.append(
+                    {"code": "types_fit", "firm": firm, "partner": partner, "types": fitting}
+                )
+        if close[p]:
+            lines.append({"code": "close_in_meaning"})
         if common[p]:
-            lines.append(common[p])
+            lines.append({"code": "common_ground", "concepts": list(common[p])})
         if not lines:
-            lines.append(f"The profiles of {a_name} and {b_name} complement each other.")
+            lines.append({"code": "complement", "firm": a_name, "partner": b_name})
         reasons.append(lines)
     return reasons
 
@@ -162,43 +141,27 @@ def _rows_ok(rows: np.ndarray, sims: np.ndarray):
     return zip(rows.tolist(), (sims >= MIN_QUOTE_FIT).tolist(), strict=True)
 
 
-CONCEPT_WORDS = {
-    "agrimachine": "farm machinery",
-    "agronomy": "crops and seed",
-    "coldchain": "cold chain",
-    "electrosurgery": "electrosurgery",
-    "haulmachine": "mining and earth-moving machines",
-    "hometextile": "home textiles",
-    "ironore": "iron ore",
-    "jointventure": "joint venture and investment",
-    "licence": "licensing",
-    "manufacture": "manufacturing",
-    "precious": "gold and silver",
-}
-
-
-def _common_concepts(engine: MatchEngine, pairs: PairSet) -> list[str]:
-    """ "Common ground: ..." naming the glossary concepts both firms use, per pair ("" if none).
-    Concept sets are bit masks, so a pair costs one AND and a cached lookup."""
-    assert engine.pk is not None and engine.by is not None
-    names = [CONCEPT_WORDS.get(c, c) for c in engine.space.concept_names()]
-    pk_bits = _bits((engine.pk.offer.concepts > 0) | (engine.pk.seek.concepts > 0))
-    by_bits = _bits((engine.by.offer.concepts > 0) | (engine.by.seek.concepts > 0))
-    shared = pk_bits[pairs.pk] & by_bits[pairs.by]
-    cache: dict[tuple[int, ...], str] = {}
+def _common_concepts(engine, pk, by, pk_rows, by_rows) -> list[tuple[str, ...]]:
+    """The glossary concepts both firms use (at most six), per pair (row pk_rows[p] of `pk`
+    with row by_rows[p] of `by`). Concept sets are bit masks, so a pair costs one AND and a
+    cached lookup."""
+    names = engine.space_.concept_names()
+    pk_bits = _bits((pk.offer.concepts > 0) | (pk.seek.concepts > 0))
+    by_bits = _bits((by.offer.concepts > 0) | (by.seek.concepts > 0))
+    shared = pk_bits[pk_rows] & by_bits[by_rows]
+    cache: dict[tuple[int, ...], tuple[str, ...]] = {}
     out = []
     for key in map(tuple, shared.tolist()):
-        text = cache.get(key)
-        if text is None:
-            found = [
+        found = cache.get(key)
+        if found is None:
+            found = tuple(
                 names[word * 63 + bit]
                 for word, value in enumerate(key)
                 for bit in range(63)
                 if value >> bit & 1
-            ]
-            text = "Common ground: " + ", ".join(found[:6]) + "." if found else ""
-            cache[key] = text
-        out.append(text)
+            )[:6]
+            cache[key] = found
+        out.append(found)
     return out
 
 
@@ -216,23 +179,19 @@ def _name(firm: FirmProfile) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _sector_reasons(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+def _sector_reasons(
+    a: tuple[str, ...], b: tuple[str, ...]
+) -> tuple[tuple[tuple[str, object], ...], ...]:
     shared = [s for s in a if s in b]
     if shared:
-        return ("Both work in " + _join([SECTOR_WORDS.get(s, s) for s in shared]) + ".",)
+        return ((("code", "sectors_shared"), ("sectors", tuple(shared))),)
     related = sorted(((relatedness(x, y), x, y) for x in a for y in b), reverse=True)
     if related and related[0][0] >= 0.3:
         _, x, y = related[0]
-        return (f"Related sectors: {SECTOR_WORDS.get(x, x)} and {SECTOR_WORDS.get(y, y)}.",)
+        return ((("code", "sectors_related"), ("sectors", (x, y))),)
     return ()
 
 
 @lru_cache(maxsize=4096)
-def _fitting_types(offered: tuple[str, ...], sought: tuple[str, ...]) -> str:
-    return _join([TYPE_WORDS.get(t, t) for t in offered if t in sought])
-
-
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+def _fitting_types(offered: tuple[str, ...], sought: tuple[str, ...]) -> list[str]:
+    return [t for t in offered if t in sought]

@@ -1,18 +1,25 @@
-"""Turning firm profiles into vectors: words, glossary concepts, sectors and cooperation types."""
+"""Turning firm profiles into vectors: words, glossary concepts, sectors, cooperation types and
+sentence embeddings.
+
+Texts are kept as raw token counts; the TF-IDF weights come from document frequencies that the
+space keeps up to date when one firm is added or edited (`learn` / `forget`). So the vectors
+after an incremental change are exactly those a fit on the same firms would give.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from matchmaker.matching.glossary import Glossary, default_glossary, tokens
+from matchmaker.matching.sentences import split_sentences
 from matchmaker.matching.taxonomy import COOPERATION_TYPES, SECTORS, relatedness_matrix
+
+__all__ = ["FeatureSpace", "FirmProfile", "SideCounts", "SideMatrices", "split_sentences"]
 
 # Words that every profile uses and that say nothing about fit.
 STOP_WORDS = frozenset(
@@ -28,14 +35,7 @@ STOP_WORDS = frozenset(
     ہم ہیں ہے کے کی کا میں سے کو اور کہ ایک یہ وہ پر بھی لیے چاہتے
     hum hain hai ke ki ka mein se ko aur keh ek yeh woh par bhi liye chahte""".split()
 )
-
-
-SENTINEL = "zzsentinelzz"
-SENTENCE_END = re.compile(r"(?<=[.!?۔])\s+|\n+")
-
-
-def split_sentences(text: str) -> list[str]:
-    return [p.strip() for p in SENTENCE_END.split(text or "") if p and p.strip()]
+MOST_PROFILES = 0.5  # words in more than this share of profiles are left out (from 20 firms on)
 
 
 @dataclass(frozen=True)
@@ -80,22 +80,56 @@ class TextMatrix:
         words = np.asarray(self.words.multiply(other.words).sum(axis=1)).ravel()
         return words + np.einsum("ij,ij->i", self.concepts, other.concepts)
 
-    def replaced(self, index: int | None, row: TextMatrix) -> TextMatrix:
+
+@dataclass
+class SideCounts:
+    """Raw token counts of the firms of one country (row i = firm i): offers, seeks and the
+    whole profile (offers + seeks + description)."""
+
+    offer: sp.csr_matrix
+    seek: sp.csr_matrix
+    profile: sp.csr_matrix
+
+    def __len__(self) -> int:
+        return self.offer.shape[0]
+
+    def take(self, rows) -> SideCounts:
+        return SideCounts(self.offer[rows], self.seek[rows], self.profile[rows])
+
+    def replaced(self, index: int | None, row: SideCounts) -> SideCounts:
         """A copy with row `index` replaced by `row`, or `row` appended when index is None."""
-        if index is None:
-            return TextMatrix(
-                sp.vstack([self.words, row.words], format="csr"),
-                np.vstack([self.concepts, row.concepts]),
+        return SideCounts(
+            *(
+                _replace_sparse_row(mine, index, theirs)
+                for mine, theirs in zip(
+                    (self.offer, self.seek, self.profile),
+                    (row.offer, row.seek, row.profile),
+                    strict=True,
+                )
             )
-        words = sp.vstack([self.words[:index], row.words, self.words[index + 1 :]], format="csr")
-        concepts = self.concepts.copy()
-        concepts[index] = row.concepts[0]
-        return TextMatrix(words, concepts)
+        )
+
+
+def _replace_sparse_row(
+    matrix: sp.csr_matrix, index: int | None, row: sp.csr_matrix
+) -> sp.csr_matrix:
+    width = max(matrix.shape[1], row.shape[1])
+    matrix, row = _widened(matrix, width), _widened(row, width)
+    if index is None:
+        return sp.vstack([matrix, row], format="csr")
+    return sp.vstack([matrix[:index], row, matrix[index + 1 :]], format="csr")
+
+
+def _widened(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
+    if matrix.shape[1] == width:
+        return matrix
+    return sp.csr_matrix((matrix.data, matrix.indices, matrix.indptr), (matrix.shape[0], width))
 
 
 @dataclass
 class SideMatrices:
-    """Vectors of the firms of one country, row i = firms[i]."""
+    """Vectors of the firms of one country, row i = firms[i]. `offer_vec` / `seek_vec` are the
+    sentence embeddings (unit rows; zero where a text is empty)."""
 
     offer: TextMatrix
     seek: TextMatrix
@@ -103,120 +137,180 @@ class SideMatrices:
     sector: np.ndarray
     offer_types: np.ndarray
     seek_types: np.ndarray
+    offer_vec: np.ndarray
+    seek_vec: np.ndarray
 
     def __len__(self) -> int:
         return len(self.sector)
 
+    def take(self, rows: np.ndarray) -> SideMatrices:
+        return SideMatrices(
+            offer=self.offer.take(rows),
+            seek=self.seek.take(rows),
+            profile=self.profile.take(rows),
+            sector=self.sector[rows],
+            offer_types=self.offer_types[rows],
+            seek_types=self.seek_types[rows],
+            offer_vec=self.offer_vec[rows],
+            seek_vec=self.seek_vec[rows],
+        )
+
 
 @dataclass
 class FeatureSpace:
-    """Fitted vocabulary and IDF weights; `word_share` is how much plain words count beside
-    glossary concepts.
+    """Vocabulary and document frequencies of the fitted firms' profiles; `word_share` is how
+    much plain words count beside glossary concepts.
 
-    Texts are counted once over their raw tokens (one C-level regex and one counting pass);
-    the content words are then a column selection of those counts, and the concept counts a
-    product with a token-to-concept matrix built once per distinct token."""
+    Fitted attributes (trailing underscore): `vocabulary_` (token -> column, grows as new words
+    are seen), `content_` (the columns that are content words), `token_concepts_` (column ->
+    glossary concepts), `df_` / `concept_df_` (in how many profiles a word or concept occurs)
+    and `n_profiles_`."""
 
     word_share: float = 0.5
     glossary: Glossary = field(default_factory=default_glossary)
-    counter: CountVectorizer | None = None
-    word_columns: np.ndarray | None = None  # content words kept (not in most profiles)
-    token_concepts: sp.csr_matrix | None = None  # raw vocabulary x glossary concepts
-    word_idf: TfidfTransformer | None = None
-    concept_idf: TfidfTransformer | None = None
+    vocabulary_: dict[str, int] = field(default_factory=dict)
+    content_: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    token_concepts_: sp.csr_matrix | None = None
+    df_: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    concept_df_: np.ndarray | None = None
+    n_profiles_: int = 0
 
     def concept_names(self) -> list[str]:
         return list(self.glossary.concepts)
 
-    def fit_sides(
-        self, pk_firms: Sequence[FirmProfile], by_firms: Sequence[FirmProfile]
-    ) -> tuple[SideMatrices, SideMatrices]:
-        """Fit on every firm and return both sides' vectors."""
-        firms = [*pk_firms, *by_firms]
-        n = len(firms)
-        documents = [f.offers for f in firms] + [f.seeks for f in firms]
-        documents += [f.description for f in firms] + [SENTINEL]
-        self.counter = CountVectorizer(analyzer=tokens, dtype=np.float32)
-        counts = self.counter.fit_transform(documents).tocsr()
-        vocabulary = self.counter.get_feature_names_out()
-        content = np.array(
-            [t not in STOP_WORDS and not t.isdigit() and len(t) > 1 for t in vocabulary]
-        )
-        self.token_concepts = self._concept_map(vocabulary)
-        parts = [counts[k * n : (k + 1) * n] for k in range(3)]
-        profile = parts[0] + parts[1] + parts[2]
-        # Words found in most profiles say little; with few firms every word is kept.
-        df = np.asarray((profile > 0).sum(axis=0)).ravel()
-        keep = content & (df <= 0.5 * n) if n >= 20 else content
-        keep[self.counter.vocabulary_[SENTINEL]] = True
-        self.word_columns = np.flatnonzero(keep)
-        fit_rows = sp.vstack([profile, counts[-1:]]).tocsr()
-        self.word_idf = TfidfTransformer(sublinear_tf=True).fit(fit_rows[:, self.word_columns])
-        self.concept_idf = TfidfTransformer(sublinear_tf=True).fit(fit_rows @ self.token_concepts)
-        matrices = [self._matrix(m) for m in (parts[0], parts[1], profile)]
-        cut = len(pk_firms)
-        sides = []
-        for rows, group in ((np.arange(cut), pk_firms), (np.arange(cut, n), by_firms)):
-            offer, seek, whole = (m.take(rows) for m in matrices)
-            sides.append(self._side(group, offer, seek, whole))
-        return sides[0], sides[1]
+    # Counting and the document frequencies
 
-    def _concept_map(self, vocabulary: Sequence[str]) -> sp.csr_matrix:
+    def count(self, firms: Sequence[FirmProfile]) -> SideCounts:
+        """Token counts of firms; words never seen before get new columns."""
+        offer = self._count([f.offers for f in firms], grow=True)
+        seek = self._count([f.seeks for f in firms], grow=True)
+        about = self._count([f.description for f in firms], grow=True)
+        width = len(self.vocabulary_)
+        offer, seek, about = (_widened(m, width) for m in (offer, seek, about))
+        return SideCounts(offer, seek, (offer + seek + about).tocsr())
+
+    def learn(self, profiles: sp.csr_matrix) -> None:
+        """Count these profiles in the document frequencies."""
+        self._add(profiles, 1)
+
+    def forget(self, profiles: sp.csr_matrix) -> None:
+        """Take these profiles out of the document frequencies (before an edit replaces them)."""
+        self._add(profiles, -1)
+
+    def _add(self, profiles: sp.csr_matrix, sign: int) -> None:
+        present = _widened(profiles, len(self.vocabulary_)).astype(bool).astype(np.int64)
+        self.df_ = self.df_ + sign * np.asarray(present.sum(axis=0)).ravel()
+        concepts = (present @ self.token_concepts_).astype(bool).astype(np.int64)
+        self.concept_df_ = self.concept_df_ + sign * np.asarray(concepts.sum(axis=0)).ravel()
+        self.n_profiles_ += sign * profiles.shape[0]
+
+    def _count(self, texts: Sequence[str], grow: bool) -> sp.csr_matrix:
+        vocabulary = self.vocabulary_
+        columns: list[int] = []
+        indptr = [0]
+        for text in texts:
+            for token in tokens(text or ""):
+                column = vocabulary.get(token)
+                if column is None:
+                    if not grow:
+                        continue
+                    column = vocabulary[token] = len(vocabulary)
+                columns.append(column)
+            indptr.append(len(columns))
+        if grow:
+            self._grow_columns()
+        counts = sp.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), np.asarray(columns, dtype=np.int32), indptr),
+            shape=(len(texts), len(vocabulary)),
+        )
+        counts.sum_duplicates()
+        return counts
+
+    def _grow_columns(self) -> None:
+        """Per-column facts of the words added to the vocabulary since the last call."""
+        known = len(self.content_)
+        if self.token_concepts_ is None:
+            self.token_concepts_ = sp.csr_matrix((0, len(self.glossary.concepts)), dtype=np.float32)
+            self.concept_df_ = np.zeros(len(self.glossary.concepts), dtype=np.int64)
+        if known == len(self.vocabulary_):
+            return
+        new = sorted(self.vocabulary_.items(), key=lambda item: item[1])[known:]
+        words = [token for token, _ in new]
+        content = [t not in STOP_WORDS and not t.isdigit() and len(t) > 1 for t in words]
+        self.content_ = np.r_[self.content_, np.array(content, dtype=bool)]
+        self.df_ = np.r_[self.df_, np.zeros(len(words), dtype=np.int64)]
+        self.token_concepts_ = sp.vstack(
+            [self.token_concepts_, self._concept_map(words)], format="csr"
+        )
+
+    def _concept_map(self, words: Sequence[str]) -> sp.csr_matrix:
         index = {name: i for i, name in enumerate(self.glossary.concepts)}
         rows, cols = [], []
-        for row, token in enumerate(vocabulary):
+        for row, token in enumerate(words):
             for concept in self.glossary.token_concepts(token):
                 rows.append(row)
                 cols.append(index[concept])
         return sp.csr_matrix(
             (np.ones(len(rows), dtype=np.float32), (rows, cols)),
-            shape=(len(vocabulary), len(index)),
+            shape=(len(words), len(index)),
         )
 
-    def _matrix(self, counts: sp.csr_matrix) -> TextMatrix:
+    # Weights and vectors
+
+    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-column word weights (IDF, zero for words left out) and concept IDF."""
+        n = self.n_profiles_
+        keep = self.content_ & (self.df_ > 0)
+        if n >= 20:
+            keep &= self.df_ <= MOST_PROFILES * n
+        idf = (np.log((1.0 + n) / (1.0 + self.df_)) + 1.0) * keep
+        concept_idf = np.log((1.0 + n) / (1.0 + self.concept_df_)) + 1.0
+        return idf.astype(np.float32), concept_idf.astype(np.float32)
+
+    def text_matrix(self, counts: sp.csr_matrix, weights=None) -> TextMatrix:
         """TF-IDF text vectors from raw token counts."""
-        assert self.word_idf is not None and self.concept_idf is not None, "fit first"
-        assert self.word_columns is not None and self.token_concepts is not None
+        idf, concept_idf = weights or self._weights()
+        counts = _widened(counts, len(self.vocabulary_))
         if counts.shape[0] == 0:
             return TextMatrix(
-                sp.csr_matrix((0, len(self.word_columns)), dtype=np.float32),
-                np.zeros((0, self.token_concepts.shape[1]), dtype=np.float32),
+                sp.csr_matrix(counts.shape, dtype=np.float32),
+                np.zeros((0, len(self.glossary.concepts)), dtype=np.float32),
             )
-        words = normalize(self.word_idf.transform(counts[:, self.word_columns]))
-        words = (words * np.float32(np.sqrt(self.word_share))).astype(np.float32).tocsr()
-        concepts = normalize(self.concept_idf.transform(counts @ self.token_concepts)).toarray()
-        concepts *= np.float32(np.sqrt(1 - self.word_share))
-        return TextMatrix(words, concepts.astype(np.float32))
-
-    def _counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        assert self.counter is not None, "fit first"
-        return self.counter.transform(list(texts)).tocsr()
+        words = _sublinear(counts)
+        words.data *= idf[words.indices]
+        words.eliminate_zeros()  # left-out words: no stored zeros for the products to skip
+        words = normalize(words) * np.float32(np.sqrt(self.word_share))
+        concepts = _sublinear((counts @ self.token_concepts_).tocsr())
+        concepts.data *= concept_idf[concepts.indices]
+        dense = normalize(concepts).toarray() * np.float32(np.sqrt(1 - self.word_share))
+        return TextMatrix(words.astype(np.float32).tocsr(), dense.astype(np.float32))
 
     def text_vectors(self, texts: Sequence[str]) -> TextMatrix:
-        """Vectors of texts in the fitted space (words unseen at fit time are left out)."""
-        return self._matrix(self._counts(texts))
+        """Vectors of texts in the fitted space (words the space never saw are left out)."""
+        return self.text_matrix(self._count(list(texts), grow=False))
 
-    def side(self, firms: Sequence[FirmProfile]) -> SideMatrices:
-        """Vectors of a few firms in the fitted space (for one new or edited firm)."""
-        offers = self._counts([f.offers for f in firms])
-        seeks = self._counts([f.seeks for f in firms])
-        about = self._counts([f.description for f in firms])
-        return self._side(
-            firms, self._matrix(offers), self._matrix(seeks), self._matrix(offers + seeks + about)
-        )
-
-    @staticmethod
-    def _side(
-        firms: Sequence[FirmProfile], offer: TextMatrix, seek: TextMatrix, profile: TextMatrix
+    def matrices(
+        self, firms: Sequence[FirmProfile], counts: SideCounts, vectors: np.ndarray
     ) -> SideMatrices:
+        """Every vector of one side's firms with the current weights."""
+        weights = self._weights()
         return SideMatrices(
-            offer=offer,
-            seek=seek,
-            profile=profile,
+            offer=self.text_matrix(counts.offer, weights),
+            seek=self.text_matrix(counts.seek, weights),
+            profile=self.text_matrix(counts.profile, weights),
             sector=sector_vectors(firms),
             offer_types=_type_vectors([f.offer_types for f in firms]),
             seek_types=_type_vectors([f.seek_types for f in firms]),
+            offer_vec=np.ascontiguousarray(vectors[:, 0], dtype=np.float32),
+            seek_vec=np.ascontiguousarray(vectors[:, 1], dtype=np.float32),
         )
+
+
+def _sublinear(counts: sp.csr_matrix) -> sp.csr_matrix:
+    out = counts.astype(np.float32, copy=True).tocsr()
+    np.log(out.data, out=out.data)
+    out.data += 1.0
+    return out
 
 
 _SECTOR_INDEX = {code: i for i, code in enumerate(SECTORS)}

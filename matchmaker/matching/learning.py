@@ -14,7 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from matchmaker.matching.model import DefaultWeights, LearnedWeights
+from matchmaker.matching.scoring import DefaultWeights, LearnedWeights
 
 MIN_DECISIONS = 30
 MIN_PER_CLASS = 5

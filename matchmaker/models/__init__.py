@@ -11,6 +11,7 @@ from matchmaker.models.firm import (
     FirmSector,
     Sector,
 )
+from matchmaker.models.matching_state import EngineChange, EngineGeneration, FirmEmbedding
 from matchmaker.models.message import Message, Thread, ThreadRead
 from matchmaker.models.proposal import Proposal, ProposalStatus
 from matchmaker.models.token import ApiToken
@@ -23,8 +24,11 @@ __all__ = [
     "CooperationType",
     "Country",
     "Direction",
+    "EngineChange",
+    "EngineGeneration",
     "Firm",
     "FirmCooperationType",
+    "FirmEmbedding",
     "FirmSector",
     "Message",
     "Proposal",

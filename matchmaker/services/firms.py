@@ -12,22 +12,18 @@ from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     bindparam,
     case,
     false,
     func,
     literal,
-    literal_column,
     null,
-    or_,
     select,
     union_all,
 )
 from sqlalchemy.orm import Session
 
 from matchmaker.models import Direction, Firm, FirmCooperationType, FirmSector, User
-from matchmaker.models.firm import SEARCH_CONFIG, SEARCHED_COLUMNS, search_document
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, validate_record
 from matchmaker.services.introductions import contact_visible, viewer_kind, viewer_parameters
@@ -35,6 +31,7 @@ from matchmaker.services.pages import Page, paginate
 from matchmaker.services.ports import ports
 from matchmaker.services.reference import TAXONOMY
 from matchmaker.services.rows import FirmRow
+from matchmaker.services.search import rank_order, search_firm_ids
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
 
@@ -150,64 +147,34 @@ def search_words(text: str, limit: int = 8) -> list[str]:
     return _WORD.findall(text.lower())[:limit]
 
 
-def prefix_tsquery(text: str):
-    """A tsquery (SQL) in which every word of `text` must start a word of the profile ('tract'
-    finds 'tractors'). PostgreSQL's own parser splits `text`, as it split the profiles, so
-    '2.5 MVA' or 'CKD/SKD' match as written; each word is quoted, so no tsquery syntax gets
-    through. No words: NULL, which matches nothing."""
-    words = func.unnest(func.to_tsvector(SEARCH_CONFIG, text)).table_valued("lexeme")
-    terms = select(
-        func.string_agg(
-            func.quote_literal(words.c.lexeme).op("||")(literal_column("':*'")),
-            literal_column("' & '"),
-        )
-    ).scalar_subquery()
-    return func.to_tsquery(SEARCH_CONFIG, terms)
-
-
-def uses_full_text(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def search_condition(session: Session, q: str) -> ColumnElement[bool] | None:
-    """The directory's search (None: nothing typed). On PostgreSQL the full-text index; elsewhere
-    (SQLite) every word must occur in a searched column (LIKE)."""
-    if not q:
-        return None
-    words = search_words(q)
-    if not words:
-        return false()
-    if uses_full_text(session):
-        return search_document().op("@@")(prefix_tsquery(q))
-    return and_(
-        *(
-            or_(
-                *(
-                    func.lower(func.coalesce(getattr(Firm, column), "")).like(
-                        f"%{escape_like(word)}%", escape="\\"
-                    )
-                    for column in SEARCHED_COLUMNS
-                )
-            )
-            for word in words
-        )
-    )
-
-
 def _directory_filtered(session: Session, stmt: Select, query: DirectoryQuery) -> Select:
-    """The directory's filters and order (by name)."""
-    found = search_condition(session, clean_search(query.q))
-    if found is not None:
-        stmt = stmt.where(found)
+    """The directory's filters, and its order: by relevance for a search, else by name."""
+    stmt, sort_key = _directory_filtered_by(session, stmt, query)
+    return stmt.order_by(sort_key, Firm.id)
+
+
+def _directory_filtered_by(
+    session: Session, stmt: Select, query: DirectoryQuery
+) -> tuple[Select, ColumnElement]:
+    """`stmt` filtered as the directory is, and the first key of the directory's order."""
+    q = clean_search(query.q)
     sector = clean_search(query.sector, 32)
+    country = clean_search(query.country, 2)
+    sort_key: ColumnElement = Firm.name
+    if q:
+        # Whole words, a typo, other languages; best match first (services/search.py).
+        ranked = search_firm_ids(session, q, sector, country) if search_words(q) else []
+        if not ranked:
+            return stmt.where(false()), sort_key
+        found, sort_key = rank_order(session, ranked)
+        stmt = stmt.where(found)
     if sector:
         stmt = stmt.where(
             Firm.id.in_(select(FirmSector.firm_id).where(FirmSector.sector_code == sector))
         )
-    country = clean_search(query.country, 2)
     if country:
         stmt = stmt.where(Firm.country == country)
-    return stmt.order_by(Firm.name, Firm.id)
+    return stmt, sort_key
 
 
 _ROW_COLUMNS = (
@@ -238,12 +205,13 @@ def _rows_select(viewer_kind: str) -> Select:
 
 
 def directory_select(session: Session, query: DirectoryQuery) -> Select:
-    """The directory's firms in order, narrow (id, name); a search also counts its matches in
-    the same query (it collects and sorts them anyway)."""
-    stmt = select(Firm.id, Firm.name)
+    """The directory's firms in order, narrow (the id and the order's key); a search also counts
+    its matches in the same query (it collects and sorts them anyway)."""
+    stmt = select(Firm.id)
     if clean_search(query.q):
         stmt = stmt.add_columns(func.count().over().label("window_total"))
-    return _directory_filtered(session, stmt, query)
+    stmt, sort_key = _directory_filtered_by(session, stmt, query)
+    return stmt.add_columns(sort_key.label("sort_key")).order_by(sort_key, Firm.id)
 
 
 def directory_page(
@@ -258,7 +226,7 @@ def directory_page(
         stmt = _rows_select(viewer_kind(viewer)).join(found, found.c.id == Firm.id)
         if "window_total" in found.c:
             stmt = stmt.add_columns(found.c.window_total)
-        return stmt.order_by(found.c.name, found.c.id)
+        return stmt.order_by(found.c.sort_key, found.c.id)
 
     return paginate(
         session,

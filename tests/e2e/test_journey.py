@@ -91,7 +91,7 @@ def test_two_firms_meet_through_an_approved_introduction(pages, make_user):
     staff.goto("/review")
     card = staff.locator("li.proposal").first
     assert "Lahore Tractor Assemblers" in card.text_content()
-    assert "Both work in tractors" in card.text_content()
+    assert "Both work in Tractors and tractor assembly." in card.text_content()
     pages.shot(staff, "review-queue")
     card.locator("textarea[name=note]").fill("Strong fit for Punjab")
     card.locator("button.approve").click()

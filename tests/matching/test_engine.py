@@ -18,6 +18,8 @@ from matchmaker.matching.evaluate import (
 from matchmaker.matching.explain import explain
 from matchmaker.matching.glossary import default_glossary
 from matchmaker.matching.learning import MIN_DECISIONS, fit_weights
+from matchmaker.matching.reasons import english, render
+from matchmaker.matching.scoring import SIGNALS
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
@@ -177,15 +179,16 @@ def test_reasons_are_never_empty_and_name_what_fits():
     pairs = engine.propose(top_k=3)
     reasons = explain(engine, pairs)
     assert len(reasons) == len(pairs)
-    assert all(r and all(isinstance(s, str) and s for s in r) for r in reasons)
+    assert all(r and all(render(code) for code in r) for r in reasons)
     tractor = next(
         n
         for n, (i, j) in enumerate(zip(pairs.pk, pairs.by, strict=True))
         if engine.pk_firms[i].ref == "PK-tractor" and engine.by_firms[j].ref == "BY-tractor"
     )
-    text = " ".join(reasons[tractor])
-    assert "Both work in tractors" in text
-    assert "technology licensing" in text  # BY offers licensing, which PK seeks
+    assert {"code": "sectors_shared", "sectors": ("tractors",)} in reasons[tractor]
+    # BY offers licensing, which PK seeks: named with the type's label in English.
+    text = " ".join(english(reasons[tractor], type_labels={"licensing": "Technology licence"}))
+    assert "BY-tractor offers Technology licence, which PK-tractor is looking for." in text
 
 
 def test_a_firm_with_nothing_in_common_still_gets_a_reason():
@@ -195,7 +198,7 @@ def test_a_firm_with_nothing_in_common_still_gets_a_reason():
     ]
     engine = MatchEngine().fit(lonely)
     pairs = engine.rank_for(0, "PK")
-    assert explain(engine, pairs)[0]
+    assert all(english(r) for r in explain(engine, pairs))
 
 
 def test_glossary_maps_russian_urdu_and_roman_urdu_to_shared_concepts():
@@ -256,9 +259,9 @@ def test_russian_and_urdu_profiles_find_their_english_partners():
 
 def test_weights_are_learned_only_from_enough_decisions():
     rng = np.random.default_rng(0)
-    signals = rng.random((MIN_DECISIONS - 1, 6))
+    signals = rng.random((MIN_DECISIONS - 1, len(SIGNALS)))
     assert fit_weights(signals, signals[:, 4] > 0.5).weights is None
-    signals = rng.random((200, 6))
+    signals = rng.random((200, len(SIGNALS)))
     # Staff here approve by sector fit alone: fitted weights should beat the defaults.
     approved = signals[:, 4] > 0.6
     report = fit_weights(signals, approved)
@@ -299,3 +302,114 @@ def test_blockwise_proposals_equal_the_brute_force_top_k(monkeypatch, block_cell
             order = np.lexsort((partner, -ranked.score))[:k]
             expected |= set(zip(ranked.pk[order].tolist(), ranked.by[order].tolist(), strict=True))
     assert got == expected
+
+
+def test_an_unfitted_engine_says_so_and_propose_leaves_its_parameters_alone():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        MatchEngine().propose()
+    engine = MatchEngine(top_k=4).fit(FIRMS)
+    engine.propose(top_k=1)
+    assert engine.get_params()["top_k"] == 4  # a method never changes a parameter
+
+
+def test_an_upserted_firm_scores_exactly_as_in_a_fit_on_the_same_firms():
+    # New words, a new firm and an edit: the word frequencies follow, so nothing is stale.
+    edited = firm(
+        "BY-grocer",
+        "BY",
+        ["citrus"],
+        "Supermarket chain importing kinnow mandarins and fresh oranges",
+        "Citrus packers with cold storage and reefers",
+        ["distribution"],
+        ["export"],
+    )
+    newcomer = firm(
+        "PK-kinnow",
+        "PK",
+        ["citrus"],
+        "Kinnow grading, waxing and packing line in Sargodha, reefers to Europe",
+        "Importers of kinnow in supermarkets",
+        ["export"],
+        ["distribution"],
+    )
+    incremental = MatchEngine().fit(FIRMS)
+    for changed in (edited, newcomer):
+        incremental.upsert_firm(changed)
+    final = [f for f in FIRMS if f.ref != "BY-grocer"] + [edited, newcomer]
+    full = MatchEngine().fit(final)
+    for country, firms in (("PK", full.pk_firms), ("BY", full.by_firms)):
+        for index, profile in enumerate(firms):
+            mine = incremental.rank_for(incremental.index_of(profile.ref, country), country)
+            theirs = full.rank_for(index, country)
+            partners = incremental.by_firms if country == "PK" else incremental.pk_firms
+            got = dict(
+                zip(
+                    [partners[n].ref for n in (mine.by if country == "PK" else mine.pk)],
+                    mine.score,
+                    strict=True,
+                )
+            )
+            full_partners = full.by_firms if country == "PK" else full.pk_firms
+            ids = theirs.by if country == "PK" else theirs.pk
+            for n, score in zip(ids, theirs.score, strict=True):
+                assert got[full_partners[n].ref] == pytest.approx(score, abs=1e-6)
+
+
+def test_meaning_bridges_languages_without_shared_words():
+    # No word and no glossary concept in common: only the embedding connects these two.
+    firms = [
+        firm("PK-a", "PK", ["textiles"], "Bed linen and bath towels", "Department stores abroad"),
+        firm(
+            "BY-ru",
+            "BY",
+            ["textiles"],
+            "Сеть универмагов, продаём товары для дома",
+            "Поставщики постельного белья и махровых полотенец",
+        ),
+        firm("BY-en", "BY", ["textiles"], "Diesel generators", "Buyers of diesel generators"),
+    ]
+    engine = MatchEngine().fit(firms)
+    ranked = engine.rank_for(0, "PK")
+    meaning = dict(
+        zip(
+            [engine.by_firms[j].ref for j in ranked.by],
+            ranked.signals[:, SIGNALS.index("meaning")],
+            strict=True,
+        )
+    )
+    assert meaning["BY-ru"] > meaning["BY-en"] + 0.2
+
+
+def test_sentences_are_whole_across_abbreviations():
+    from matchmaker.matching.sentences import split_sentences
+
+    russian = "Тракторы 50–90 л.с. (модели IT-522) с дизелем. До 3 тыс. единиц в год. Обучение."
+    assert split_sentences(russian) == (
+        "Тракторы 50–90 л.с. (модели IT-522) с дизелем.",
+        "До 3 тыс. единиц в год.",
+        "Обучение.",
+    )
+    urdu = "ہم کنو برآمد کرتے ہیں۔ ہمیں خریدار چاہیے۔"
+    assert split_sentences(urdu) == ("ہم کنو برآمد کرتے ہیں۔", "ہمیں خریدار چاہیے۔")
+    english_text = "We make 2.5 MVA units, e.g. for utilities. Dr. Khan leads sales."
+    assert split_sentences(english_text) == (
+        "We make 2.5 MVA units, e.g. for utilities.",
+        "Dr. Khan leads sales.",
+    )
+
+
+def test_gear_is_machinery_not_clothing():
+    glossary = default_glossary()
+    assert "outerwear" not in glossary.concepts_of("gearbox and gear cutting")
+    assert "parts" in glossary.concepts_of("gear cutting")
+
+
+def test_shown_strength_is_calibrated_and_monotone():
+    from matchmaker.matching.calibration import Calibration, shipped
+
+    calibration = shipped()
+    percents = [calibration.percent(s) for s in np.linspace(0, 1, 21)]
+    assert percents == sorted(percents) and percents[0] < 5 and percents[-1] > 95
+    assert Calibration.label(90) == "strong" and Calibration.label(10) == "possible"

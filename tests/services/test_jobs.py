@@ -1,6 +1,5 @@
 """Background jobs: inline without Redis, through an RQ worker with it; one recompute at a time."""
 
-import pytest
 from sqlalchemy import func, select
 
 from matchmaker import jobs
@@ -38,12 +37,6 @@ def test_firms_cannot_start_a_recompute(client, auth, world):
         ).status_code
         == 403
     )
-
-
-@pytest.fixture
-def redis_app(app, jobs_redis):
-    app.config.update(REDIS_URL=jobs_redis.url, REDIS_PREFIX=jobs_redis.prefix)
-    return app
 
 
 def test_with_redis_the_worker_recomputes_and_reports_progress(

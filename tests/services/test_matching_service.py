@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Firm, Proposal
-from matchmaker.services import matching, review
+from matchmaker.services import engine_state, matching, review
 from tests.helpers import firm_record, pair, write_profile
 from tests.helpers import seed_matching_firms as seed
 
@@ -125,7 +125,7 @@ def test_an_edited_firm_is_refreshed_without_a_full_recompute(app, make_firm, db
         assert not errors
         apply_record(firm, record)
         db.session.commit()
-        matching._engine_cache.clear()  # as in a fresh process: load the kept engine from disk
+        engine_state.forget(app.config["STATE_DIR"])  # as in a fresh process: load it from disk
         report = matching.refresh_firms(db.session, [firm.id], app.config["STATE_DIR"], top_k=1)
     assert report.firms == 1
     db_session.expire_all()
@@ -141,8 +141,9 @@ def test_an_unreadable_snapshot_falls_back_to_a_full_run(app, make_firm, db_sess
     from matchmaker.extensions import db
 
     state = Path(app.config["STATE_DIR"])
-    (state / matching.SNAPSHOT).write_bytes(b"not a pickle")
-    matching._engine_cache.clear()
+    for snapshot in state.glob("engine-*.pickle"):
+        snapshot.write_bytes(b"not a pickle")
+    engine_state.forget(state)
     with app.app_context():
         report = matching.refresh_firms(db.session, [firms["PK-1"].id], state, top_k=1)
     assert report.firms == 6  # small registry: recomputed whole
@@ -185,3 +186,80 @@ def test_match_run_learns_weights_from_enough_staff_decisions(runner, make_firm,
     result = runner.invoke(args=["match", "run", "--top", "8"])
     assert result.exit_code == 0, result.output
     assert "80 staff decisions: cross-validated ROC AUC" in result.output
+
+
+def test_a_snapshot_of_another_engine_version_is_refused_with_a_clear_message(
+    app, make_firm, db_session, runner, caplog
+):
+    import pytest
+    from sqlalchemy import update
+
+    from matchmaker.extensions import db
+    from matchmaker.models import EngineGeneration
+
+    firms = seed(make_firm)
+    runner.invoke(args=["match", "run", "--top", "1"])
+    with app.app_context():
+        db.session.execute(update(EngineGeneration).values(engine_version="2.0"))
+        db.session.commit()
+        engine_state.forget(app.config["STATE_DIR"])
+        with engine_state.lock, pytest.raises(engine_state.EngineVersionMismatch) as refused:
+            engine_state.current_engine(db.session, app.config["STATE_DIR"])
+        assert "version 2.0" in str(refused.value) and "match run" in str(refused.value)
+        db.session.rollback()
+        # A refresh then does not use it: the small registry is recomputed whole.
+        report = matching.refresh_firms(db.session, [firms["PK-1"].id], app.config["STATE_DIR"])
+    assert report.firms == 6
+    assert "match run" in caplog.text
+
+
+def test_every_process_follows_the_changes_another_one_made(app, make_firm, db_session, runner):
+    """A second process (as a gunicorn worker or the RQ worker) refreshes an edited firm; this
+    process's engine then has the edit too, without a full run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy import update
+
+    from matchmaker.extensions import db
+
+    firms = seed(make_firm)
+    runner.invoke(args=["match", "run", "--top", "1"])
+    state = app.config["STATE_DIR"]
+    with app.app_context():
+        with engine_state.lock:
+            held = engine_state.current_engine(db.session, state)
+            index = held.engine.index_of("BY-3", "BY")
+            assert "tractor" not in held.engine.by_firms_[index].offers
+        db.session.execute(
+            update(Firm)
+            .where(Firm.id == firms["BY-3"].id)
+            .values(offers="tractor kits licence", seeks="tractor assembly hall, dealers")
+        )
+        db.session.commit()
+    code = (
+        "import sys; from matchmaker import create_app; from matchmaker.extensions import db;"
+        "from matchmaker.services.matching import refresh_firms;"
+        "app = create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1], 'STATE_DIR': sys.argv[2],"
+        " 'SECRET_KEY': 'x'});"
+        "ctx = app.app_context(); ctx.push();"
+        "print(refresh_firms(db.session, [int(sys.argv[3])], sys.argv[2], top_k=1).firms)"
+    )
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, url, state, str(firms["BY-3"].id)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MATCHMAKER_ENV": "development"},
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip().endswith("1"), done.stderr[-2000:]
+    with app.app_context():
+        with engine_state.lock:
+            mine = engine_state.current_engine(db.session, state)
+            assert mine is held  # the same engine object, brought up to date
+            assert mine.engine.by_firms_[index].offers == "tractor kits licence"
+        db.session.rollback()

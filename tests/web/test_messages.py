@@ -31,7 +31,7 @@ def test_introductions_show_only_approved_partners_with_contact(client, auth, wo
     html = client.get("/matches").get_data(as_text=True)
     assert "Neman Tractors" in html
     assert "sales@neman.example" in html
-    assert "Both work in tractors." in html
+    assert "Both work in Tractors and tractor assembly." in html
     profile = client.get(f"/firms/{world.by.id}").get_data(as_text=True)
     assert "sales@neman.example" in profile
 

@@ -35,6 +35,9 @@ def count_queries(app, client, path: str, headers=None) -> int:
     def before(conn, cursor, statement, *args):
         statements.append(statement)
 
+    # The directory search's word index is built once per change of the firms (one query per
+    # search checks it is current): count a page as it is served once that is done.
+    assert client.get(path, headers=headers).status_code == 200, path
     event.listen(engine, "before_cursor_execute", before)
     try:
         assert client.get(path, headers=headers).status_code == 200, path
@@ -109,4 +112,5 @@ def test_api_list_query_counts_do_not_grow_with_data(
     grow(world, make_firm, db_session, 12)
     large = {p: count_queries(app, client, p.format(thread=thread_id), headers) for p in pages}
     assert large == small
-    assert max(small.values()) <= 6, small
+    # 6, and the search's check that its word index is current (services/search.py).
+    assert max(small.values()) <= 7, small

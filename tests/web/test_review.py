@@ -88,7 +88,7 @@ def test_bulk_approve(client, auth, world, db_session):
 def test_queue_filters_sorts_and_shows_reasons(client, auth, world):
     auth.login("staff@example.com")
     html = client.get("/review").get_data(as_text=True)
-    assert "Both work in tractors." in html
+    assert "Both work in Tractors and tractor assembly." in html
     assert html.index("Indus Assemblers") < html.index("Other Firm")  # best score first
     html = client.get("/review?sort=score_asc").get_data(as_text=True)
     assert html.index("Other Firm") < html.index("Indus Assemblers")

@@ -1,0 +1,136 @@
+"""Directory search latency in process on PostgreSQL at 20,000 firms.
+
+    .venv/bin/python benchmarks/search.py [--firms 10000] [--database match_search]
+
+Fills a PostgreSQL database (dropped and created again) with N synthetic firms per country
+(benchmarks/matching.py's generator, with stored vectors), then runs the directory's search
+as its page does (the ranked ids, then one page of rows with the count) for a mix of queries:
+English, Russian and Urdu words, a plural, a typo, two words, with a sector filter. Each query
+is run once cold (its query embedding not yet computed) and then repeated; prints p50 / p95 /
+max of wall time (and CPU) for the cold and the repeated searches, and the index build time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "tractor",
+    "трактор",
+    "ٹریکٹر",
+    "tractors",
+    "tracter",
+    "harvester",
+    "комбайн",
+    "transformer",
+    "трансформатор",
+    "leather jackets",
+    "кожа",
+    "چمڑا",
+    "rice",
+    "рис",
+    "چاول",
+    "citrus",
+    "kinnow",
+    "concrete panels",
+    "bus",
+    "electric bus",
+    "электробус",
+    "coal",
+    "уголь",
+    "surgical instruments",
+    "hospital",
+    "freight rail",
+    "gearbox",
+    "textile",
+    "denim",
+    "potato seed",
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def line(name: str, walls: list[float], cpus: list[float]) -> str:
+    ms = [w * 1000 for w in walls]
+    return (
+        f"{name:<26} n={len(ms):<4} wall p50 {statistics.median(ms):6.1f} ms  "
+        f"p95 {percentile(ms, 0.95):6.1f} ms  max {max(ms):6.1f} ms  "
+        f"CPU p95 {percentile([c * 1000 for c in cpus], 0.95):6.1f} ms"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--firms", type=int, default=10_000, help="firms per country")
+    parser.add_argument("--database", default="match_search")
+    parser.add_argument("--repeats", type=int, default=10)
+    args = parser.parse_args()
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+        c.execute(f'CREATE DATABASE "{args.database}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.database}"
+    import importlib.util
+
+    # The generator of the matching benchmark beside this file (not a package).
+    spec = importlib.util.spec_from_file_location(
+        "bench_matching", ROOT / "benchmarks" / "matching.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    generate = bench.generate
+
+    started = time.perf_counter()
+    generate(url, args.firms)
+    print(f"{2 * args.firms} firms generated in {time.perf_counter() - started:.1f}s")
+
+    from matchmaker import create_app
+    from matchmaker.extensions import db
+    from matchmaker.services import firms as firm_service
+    from matchmaker.services import search
+
+    app = create_app({"SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        search.default_embedder().embed(["warm up"], "query")
+        started = time.perf_counter()
+        search.search_firm_ids(db.session, "warm")
+        print(f"index of {2 * args.firms} firms built in {time.perf_counter() - started:.2f}s")
+
+        def page(q: str, sector: str = "") -> tuple[float, float, int]:
+            wall, cpu = time.perf_counter(), time.process_time()
+            query = firm_service.DirectoryQuery(q=q, sector=sector)
+            stmt = firm_service.directory_rows_select(db.session, query).limit(20)
+            rows = db.session.execute(stmt).all()
+            db.session.commit()
+            return time.perf_counter() - wall, time.process_time() - cpu, len(rows)
+
+        cold, warm = ([], []), ([], [])
+        for q in QUERIES:
+            w, c, _ = page(q)
+            cold[0].append(w)
+            cold[1].append(c)
+        for _ in range(args.repeats):
+            for n, q in enumerate(QUERIES):
+                w, c, _ = page(q, "tractors" if n % 5 == 0 else "")
+                warm[0].append(w)
+                warm[1].append(c)
+        found = {q: len(search.search_firm_ids(db.session, q)) for q in QUERIES[:5]}
+    print("firms found: " + ", ".join(f"{q} {n}" for q, n in found.items()))
+    print(line("first time of each query", *cold))
+    print(line("repeated queries", *warm))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

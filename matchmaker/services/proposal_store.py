@@ -1,0 +1,139 @@
+"""Writing proposals in bulk: new rows through the driver's executemany, new scores of existing
+rows staged in a temporary table and applied with one UPDATE ... FROM (all in the caller's
+transaction, so a failed run leaves the previous proposals intact)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+from sqlalchemy import JSON, Column, Float, Integer, MetaData, Table, delete, update
+from sqlalchemy.orm import Session
+
+from matchmaker.matching import SIGNALS
+from matchmaker.matching.scoring import PairSet
+from matchmaker.models import Proposal, utcnow
+from matchmaker.models import ProposalStatus as Status
+
+Existing = dict[tuple[int, int], tuple[int, Status]]
+
+
+_SIGNALS_JSON = "{" + ", ".join(f'"{name}": %.6g' for name in SIGNALS) + "}"
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def write(
+    session: Session,
+    pairs: PairSet,
+    reasons: list[list[str]],
+    pk_ids: np.ndarray,
+    by_ids: np.ndarray,
+    existing: Existing,
+    report,
+) -> None:
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    scores = np.round(pairs.score, 6).tolist()
+    signals = pairs.signals.astype(np.float64).tolist()
+    for p, (a, b) in enumerate(
+        zip(pk_ids[pairs.pk].tolist(), by_ids[pairs.by].tolist(), strict=True)
+    ):
+        values = (scores[p], _encode_json(reasons[p]), _SIGNALS_JSON % tuple(signals[p]))
+        if (a, b) in existing:
+            proposal_id, status = existing[(a, b)]
+            updates.append((proposal_id, *values))
+            report.kept_decided += status != Status.PROPOSED
+        else:
+            inserts.append((a, b, *values))
+    _update_in_bulk(session, updates)
+    _insert_in_bulk(session, inserts)
+    report.created += len(inserts)
+    report.updated += len(updates)
+
+
+def delete_stale(
+    session: Session,
+    pairs: PairSet,
+    pk_ids: np.ndarray,
+    by_ids: np.ndarray,
+    existing: Existing,
+    report,
+    *,
+    only_firm: int | None = None,
+) -> None:
+    """Remove `proposed` pairs that are no longer proposed (decided ones always stay)."""
+    seen = set(zip(pk_ids[pairs.pk].tolist(), by_ids[pairs.by].tolist(), strict=True))
+    stale = [
+        proposal_id
+        for pair, (proposal_id, status) in existing.items()
+        if status == Status.PROPOSED
+        and pair not in seen
+        and (only_firm is None or only_firm in pair)
+    ]
+    for start in range(0, len(stale), 500):
+        session.execute(delete(Proposal).where(Proposal.id.in_(stale[start : start + 500])))
+    report.removed += len(stale)
+
+
+def _driver_sql(session: Session, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """executemany straight through the driver: no per-row work in SQLAlchemy."""
+    if not rows:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    # Table and column names are constants of this module; values go as parameters.
+    placeholders = ", ".join([mark] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+    for start in range(0, len(rows), 20_000):
+        connection.exec_driver_sql(sql, rows[start : start + 20_000])
+
+
+def _insert_in_bulk(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    now = utcnow()
+    # SQLite keeps timestamps as text in SQLAlchemy's format; PostgreSQL takes the datetime.
+    stamp: Any = now
+    if session.connection().dialect.name == "sqlite":
+        stamp = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    columns = [
+        "pk_firm_id",
+        "by_firm_id",
+        "score",
+        "reasons",
+        "signals",
+        "status",
+        "version",
+        "created_at",
+    ]
+    _driver_sql(session, "proposals", columns, [(*row, "proposed", 1, stamp) for row in rows])
+
+
+# New scores of existing proposals are staged in a temporary table and applied with one
+# UPDATE ... FROM.
+_STAGE = Table(
+    "proposal_stage",
+    MetaData(),
+    Column("proposal_id", Integer, primary_key=True),
+    Column("score", Float),
+    Column("reasons", JSON),
+    Column("signals", JSON),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _update_in_bulk(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    connection = session.connection()
+    _STAGE.drop(connection, checkfirst=True)
+    _STAGE.create(connection)
+    _driver_sql(session, "proposal_stage", ["proposal_id", "score", "reasons", "signals"], rows)
+    table = Proposal.__table__
+    connection.execute(
+        update(table)
+        .where(table.c.id == _STAGE.c.proposal_id)
+        .values(score=_STAGE.c.score, reasons=_STAGE.c.reasons, signals=_STAGE.c.signals)
+    )
+    _STAGE.drop(connection)

@@ -1,0 +1,247 @@
+"""Directory search that understands English, Russian and Urdu, ranked by relevance.
+
+A search word matches a profile's word when it is the same whole word, an inflection of it
+(one is the other plus at most two letters: "tractor" / "tractors", «трактор» / «тракторы»;
+"tractors" never matches "contractors"), one typo away (words of five letters or more), or
+names the same glossary concept in another language ("tractor" / «трактор» / «ٹریکٹر»).
+Every word of the search must match. Matches are ranked by how well their words match (the
+firm's name counts double) plus how close the search is in meaning to what the firm offers
+and seeks (the stored sentence embeddings, e5's query side for the search).
+
+The words of every firm are indexed in process, rebuilt when a firm changes (checked with one
+small query per search); search works the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy import ARRAY, ColumnElement, Integer, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from matchmaker.matching.embedding import default_embedder
+from matchmaker.matching.glossary import default_glossary, tokens
+from matchmaker.models import Firm, FirmSector
+from matchmaker.services import embeddings
+
+MAX_RESULTS = 1000
+INFLECTION = 2  # letters a word may add to another and still be the same word
+MEANING_WEIGHT = 1.0
+EXACT, INFLECTED, TYPO, CONCEPT = 1.0, 0.9, 0.7, 0.6
+
+
+@dataclass
+class _Index:
+    stamp: tuple
+    ids: np.ndarray
+    country: np.ndarray
+    sectors: list[frozenset[str]]
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # word -> (rows, weights)
+    deletes: dict[str, set[str]]  # word with one letter deleted -> words
+    concepts: dict[str, set[str]]  # glossary concept -> words naming it
+    vectors: np.ndarray  # (n, 2, dim) offers and seeks embeddings (zero when missing)
+    sorted_words: list[str] = field(default_factory=list)
+
+
+_lock = threading.Lock()
+_indexes: dict[object, _Index] = {}
+
+
+def _stamp(session: Session) -> tuple:
+    """What changes when a firm is added or edited: both read from an index (the count of
+    20,000 firms took 7 ms a search on PostgreSQL). A deleted firm may stay in the index until
+    the next change; the directory's query only lists firms that exist."""
+    return tuple(session.execute(select(func.max(Firm.id), func.max(Firm.updated_at))).one())
+
+
+def _index(session: Session) -> _Index:
+    key = session.get_bind()
+    stamp = _stamp(session)
+    with _lock:
+        held = _indexes.get(key)
+        if held is not None and held.stamp == stamp:
+            return held
+    built = _build(session, stamp)
+    with _lock:
+        _indexes[key] = built
+    return built
+
+
+def _build(session: Session, stamp: tuple) -> _Index:
+    rows = session.execute(
+        select(
+            Firm.id, Firm.country, Firm.name, Firm.city, Firm.offers, Firm.seeks, Firm.description
+        ).order_by(Firm.id)
+    ).all()
+    sectors: dict[int, set[str]] = defaultdict(set)
+    for firm_id, code in session.execute(select(FirmSector.firm_id, FirmSector.sector_code)):
+        sectors[firm_id].add(code)
+    postings: dict[str, dict[int, float]] = defaultdict(dict)
+    for row_number, row in enumerate(rows):
+        counts = Counter(tokens(" ".join(t or "" for t in row[3:])))
+        for word in tokens(row.name or ""):
+            counts[word] += 1
+        named = set(tokens(row.name or ""))
+        for word, tf in counts.items():
+            # A word in the name counts double; repeats count less and less (1 + log tf).
+            postings[word][row_number] = (2.0 if word in named else 1.0) * (1.0 + np.log(tf))
+    arrays = {
+        word: (
+            np.fromiter(rows_of, dtype=np.int64, count=len(rows_of)),
+            np.fromiter(rows_of.values(), dtype=np.float32, count=len(rows_of)),
+        )
+        for word, rows_of in postings.items()
+    }
+    deletes: dict[str, set[str]] = defaultdict(set)
+    concepts: dict[str, set[str]] = defaultdict(set)
+    glossary = default_glossary()
+    for word in postings:
+        if len(word) >= 5:
+            for variant in _deletions(word):
+                deletes[variant].add(word)
+        for concept in glossary.token_concepts(word):
+            concepts[concept].add(word)
+    ids = np.array([r.id for r in rows], dtype=np.int64)
+    embedder = default_embedder()
+    found = embeddings.load_vectors(session, embedder)
+    vectors = np.zeros((len(rows), 2, embedder.dim), dtype=np.float32)
+    for n, firm_id in enumerate(ids.tolist()):
+        if firm_id in found:
+            vectors[n] = found[firm_id]
+    return _Index(
+        stamp,
+        ids,
+        np.array([r.country for r in rows]),
+        [frozenset(sectors.get(r.id, ())) for r in rows],
+        arrays,
+        dict(deletes),
+        dict(concepts),
+        vectors,
+        sorted(postings),
+    )
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by one substitution, insertion or deletion."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _word_rows(index: _Index, word: str) -> np.ndarray:
+    """How strongly each row matches one search word (0: not at all)."""
+    out = np.zeros(len(index.ids), dtype=np.float32)
+    seen: set[str] = set()
+
+    def add(candidate: str, strength: float) -> None:
+        # Each distinct word of a profile counts once, at its strongest match.
+        if candidate in seen or candidate not in index.postings:
+            return
+        seen.add(candidate)
+        rows, weights = index.postings[candidate]
+        out[rows] += weights * np.float32(strength)
+
+    def expand(term: str, strength: float) -> None:
+        add(term, strength)
+        if len(term) >= 4:  # "tractor" -> "tractors", «трактор» -> «тракторы»
+            at = bisect_left(index.sorted_words, term)
+            while at < len(index.sorted_words) and index.sorted_words[at].startswith(term):
+                candidate = index.sorted_words[at]
+                if candidate != term and len(candidate) <= len(term) + INFLECTION:
+                    add(candidate, strength * INFLECTED)
+                at += 1
+        for cut in range(1, INFLECTION + 1):  # "tractors" -> "tractor"
+            if len(term) - cut >= 4:
+                add(term[:-cut], strength * INFLECTED)
+        for concept in default_glossary().token_concepts(term):
+            for candidate in index.concepts.get(concept, ()):
+                add(candidate, strength * CONCEPT)
+
+    expand(word, EXACT)
+    if len(word) >= 5:
+        for candidate in _near(index.deletes, word) | _near(_glossary_deletes(), word):
+            if _one_edit(word, candidate):
+                expand(candidate, TYPO)
+    return out
+
+
+def _near(deletes: dict[str, set[str]], word: str) -> set[str]:
+    """Words one deletion away from `word`, or sharing a deletion with it."""
+    found = set(deletes.get(word, ()))
+    for variant in _deletions(word):
+        found |= deletes.get(variant, set())
+        found.add(variant)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _glossary_deletes() -> dict[str, set[str]]:
+    """The glossary's words by their one-letter deletions (a typo of a glossary word in any
+    language still finds its concept)."""
+    glossary = default_glossary()
+    out: dict[str, set[str]] = defaultdict(set)
+    for word in [*glossary.exact, *glossary.prefix]:
+        if len(word) >= 5:
+            out[word].add(word)
+            for variant in _deletions(word):
+                out[variant].add(word)
+    return dict(out)
+
+
+@lru_cache(maxsize=4096)
+def _query_vector(text: str) -> np.ndarray:
+    return default_embedder().embed([text], "query")[0]
+
+
+def search_firm_ids(
+    session: Session, text: str, sector: str = "", country: str = "", limit: int = MAX_RESULTS
+) -> list[int]:
+    """The ids of the firms matching every word of `text`, best first (ties by id)."""
+    words = list(dict.fromkeys(tokens(text)))[:8]
+    if not words:
+        return []
+    index = _index(session)
+    total = np.zeros(len(index.ids), dtype=np.float32)
+    every = np.ones(len(index.ids), dtype=bool)
+    for word in words:
+        strength = _word_rows(index, word)
+        every &= strength > 0
+        total += strength
+    if country:
+        every &= index.country == country
+    rows = np.flatnonzero(every)
+    if sector:
+        rows = rows[np.array([sector in index.sectors[r] for r in rows], dtype=bool)]
+    if not len(rows):
+        return []
+    # One product over every firm's two vectors (about 3 ms at 20,000 firms) beats gathering.
+    embedder = default_embedder()
+    flat = index.vectors.reshape(-1, index.vectors.shape[-1])
+    cosines = (flat @ _query_vector(" ".join(words))).reshape(len(index.ids), -1)
+    meaning = embedder.rescale(cosines[rows].max(axis=1))
+    score = total[rows] / len(words) + MEANING_WEIGHT * meaning
+    order = np.lexsort((index.ids[rows], -score))[:limit]
+    return index.ids[rows[order]].tolist()
+
+
+def rank_order(session: Session, ranked: list[int]) -> tuple[ColumnElement[bool], ColumnElement]:
+    """The condition "one of the ranked firms" and each firm's place among them (to order by).
+    PostgreSQL gets the ids as one array parameter (1,000 ids in IN (...) plus a CASE of 1,000
+    branches took 30 ms a page)."""
+    if session.get_bind().dialect.name == "postgresql":
+        ids = cast(literal(ranked, ARRAY(Integer)), ARRAY(Integer))
+        return Firm.id == func.any(ids), func.array_position(ids, Firm.id)
+    positions = {firm_id: n for n, firm_id in enumerate(ranked)}
+    return Firm.id.in_(ranked), case(positions, value=Firm.id)
