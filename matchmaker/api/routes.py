@@ -64,7 +64,7 @@ def me():
 def sectors():
     """The sector taxonomy with ISIC Rev.4 codes."""
     api_user()
-    return SECTORS
+    return list(SECTORS)  # a tuple would be read as (body, status, headers)
 
 
 @reference_bp.get("/cooperation-types")
@@ -73,7 +73,7 @@ def sectors():
 def cooperation_types():
     """The cooperation types firms offer and seek."""
     api_user()
-    return COOPERATION_TYPES
+    return list(COOPERATION_TYPES)
 
 
 @firms_bp.get("")

@@ -70,6 +70,20 @@ def test_account_page_creates_shows_once_and_revokes_tokens(client, auth, world,
     assert db_session.get(ApiToken, token.id).revoked_at is not None
 
 
+def test_reference_lists_are_the_contract_taxonomy(client, world, token_for):
+    from matchmaker.services.reference import COOPERATION_TYPES, SECTORS
+
+    headers = token_for("pk@example.com")
+    sectors = client.get("/api/v1/sectors", headers=headers)
+    assert sectors.status_code == 200
+    assert [row["code"] for row in sectors.get_json()] == [entry.code for entry in SECTORS]
+    tractors = next(row for row in sectors.get_json() if row["code"] == "tractors")
+    assert tractors["isic"] and all(code.isdigit() for code in tractors["isic"])
+    types = client.get("/api/v1/cooperation-types", headers=headers)
+    assert types.status_code == 200
+    assert [row["code"] for row in types.get_json()] == [e.code for e in COOPERATION_TYPES]
+
+
 def test_firm_directory_and_contact_privacy(client, world, token_for):
     headers = token_for("other@example.com")
     page = client.get("/api/v1/firms?country=BY&per_page=5", headers=headers).get_json()
