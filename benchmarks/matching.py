@@ -125,7 +125,7 @@ def _store_vectors(session, firms: list[dict], rng: random.Random) -> None:
     import numpy as np
     from sqlalchemy import insert
 
-    from matchmaker.matching.embedding import FIELDS, default_embedder, text_hash
+    from matchmaker.matching.embedding import FIELDS, default_embedder, field_texts, text_hash
     from matchmaker.models import FirmEmbedding
 
     embedder = default_embedder()
@@ -138,7 +138,9 @@ def _store_vectors(session, firms: list[dict], rng: random.Random) -> None:
             {
                 "firm_id": firm["id"],
                 "model": embedder.name,
-                "text_hash": text_hash((firm["offers"], firm["seeks"])),
+                "text_hash": text_hash(
+                    field_texts(firm["offers"], firm["seeks"], firm["description"])
+                ),
                 "dim": embedder.dim,
                 "vectors": vectors.tobytes(),
             }
@@ -153,18 +155,20 @@ def embed_sample(database_url: str, texts: int) -> None:
     from sqlalchemy import create_engine
     from sqlalchemy import text as sql
 
-    from matchmaker.matching.embedding import default_embedder
+    from matchmaker.matching.embedding import default_embedder, field_texts
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
         rows = conn.execute(
-            sql("SELECT offers, seeks FROM firms ORDER BY id LIMIT :n"), {"n": texts // 2}
+            sql("SELECT offers, seeks, description FROM firms ORDER BY id LIMIT :n"),
+            {"n": texts // 2},
         ).all()
     embedder = default_embedder()
     embedder.embed(["warm up"], "query")
     started = time.process_time(), time.perf_counter()
-    embedder.embed([o for o, _ in rows], "passage")
-    embedder.embed([s for _, s in rows], "query")
+    texts = [field_texts(o, s, d or "") for o, s, d in rows]
+    embedder.embed([t[0] for t in texts], "passage")
+    embedder.embed([t[1] for t in texts], "query")
     cpu, wall = time.process_time() - started[0], time.perf_counter() - started[1]
     print(f"{2 * len(rows)} {wall:.3f} {cpu:.3f}")
 

@@ -18,6 +18,7 @@ import numpy as np
 class HashingEmbedder:
     name = "hashing-test/1"
     dim = 16
+    neighbour_cosine = 0.5
 
     def embed(self, texts: Sequence[str], kind: str) -> np.ndarray:
         log = os.environ.get("MATCHMAKER_EMBED_LOG")

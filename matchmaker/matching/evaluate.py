@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from matchmaker.matching.embedding import default_embedder, embed_profiles, text_hash
+from matchmaker.matching.embedding import default_embedder, embed_profiles, field_texts, text_hash
 from matchmaker.matching.features import FirmProfile
 from matchmaker.matching.model import MatchEngine
 
@@ -30,12 +30,11 @@ def cached_vectors(firms: Sequence[FirmProfile]) -> dict[str, np.ndarray]:
     """Each firm's embeddings, by ref; texts embedded once per process (the same firm appears
     in both development files and in several evaluations)."""
     embedder = default_embedder()
-    keys = [text_hash((f.offers, f.seeks)) for f in firms]
+    texts = [field_texts(f.offers, f.seeks, f.description) for f in firms]
+    keys = [text_hash(t) for t in texts]
     todo = [n for n, key in enumerate(keys) if key not in _VECTORS]
     if todo:
-        vectors = embed_profiles(
-            embedder, [firms[n].offers for n in todo], [firms[n].seeks for n in todo]
-        )
+        vectors = embed_profiles(embedder, [texts[n] for n in todo])
         _VECTORS.update({keys[n]: vectors[row] for row, n in enumerate(todo)})
     return {f.ref: _VECTORS[key] for f, key in zip(firms, keys, strict=True)}
 

@@ -128,8 +128,10 @@ def _widened(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
 
 @dataclass
 class SideMatrices:
-    """Vectors of the firms of one country, row i = firms[i]. `offer_vec` / `seek_vec` are the
-    sentence embeddings (unit rows; zero where a text is empty)."""
+    """Vectors of the firms of one country, row i = firms[i]. `profile_vec` / `seek_vec` are
+    the sentence embeddings (embedding.FIELDS: unit rows, zero where a text is empty);
+    `hub_ab` / `hub_ba` each firm's hub value (hubness.py) in the two directions of the
+    meaning signals: PK profile against BY seeks, PK seeks against BY profile."""
 
     offer: TextMatrix
     seek: TextMatrix
@@ -137,8 +139,10 @@ class SideMatrices:
     sector: np.ndarray
     offer_types: np.ndarray
     seek_types: np.ndarray
-    offer_vec: np.ndarray
+    profile_vec: np.ndarray
     seek_vec: np.ndarray
+    hub_ab: np.ndarray | None = None
+    hub_ba: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.sector)
@@ -151,8 +155,10 @@ class SideMatrices:
             sector=self.sector[rows],
             offer_types=self.offer_types[rows],
             seek_types=self.seek_types[rows],
-            offer_vec=self.offer_vec[rows],
+            profile_vec=self.profile_vec[rows],
             seek_vec=self.seek_vec[rows],
+            hub_ab=None if self.hub_ab is None else self.hub_ab[rows],
+            hub_ba=None if self.hub_ba is None else self.hub_ba[rows],
         )
 
 
@@ -301,7 +307,7 @@ class FeatureSpace:
             sector=sector_vectors(firms),
             offer_types=_type_vectors([f.offer_types for f in firms]),
             seek_types=_type_vectors([f.seek_types for f in firms]),
-            offer_vec=np.ascontiguousarray(vectors[:, 0], dtype=np.float32),
+            profile_vec=np.ascontiguousarray(vectors[:, 0], dtype=np.float32),
             seek_vec=np.ascontiguousarray(vectors[:, 1], dtype=np.float32),
         )
 

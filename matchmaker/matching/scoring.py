@@ -4,14 +4,16 @@ For a Pakistani firm A and a Belarusian firm B:
 - fit_ab / fit_ba: how well A's offers meet B's seeks, and back, in words (cosines of word +
   glossary-concept TF-IDF vectors); reciprocal: their geometric mean, so a one-way fit ranks
   below a two-way fit;
-- meaning_ab / meaning_ba / meaning: the same in meaning (sentence embeddings, any language);
+- meaning_ab / meaning_ba / meaning: the same in meaning (sentence embeddings, any language):
+  A's profile (description and offers) against B's seeks, and back, corrected for hubness
+  (hubness.py) and rescaled;
 - topic: how close the two whole profiles are in words; sector: soft sector overlap; types:
   A's offered cooperation types against B's sought ones and back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -64,7 +66,7 @@ class DefaultWeights:
     types: float = 0.10
     meaning_ab: float = 0.0
     meaning_ba: float = 0.0
-    meaning: float = 0.35
+    meaning: float = 0.40
 
     logistic = False
 
@@ -101,6 +103,30 @@ class LearnedWeights:
 
     def score(self, signals: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(signals @ np.asarray(self.coef) + self.intercept)))
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """How embedding cosines become meaning signals: the hubness correction, when the sides
+    carry hub values (cosine - (hub of one + hub of the other) / 2 + centre), then the
+    embedder's rescale onto [0, 1]."""
+
+    rescale: Callable[[np.ndarray], np.ndarray]
+    centre: float
+
+    def block(self, cosines: np.ndarray, hub_rows, hub_cols) -> np.ndarray:
+        """A fresh (rows, cols) float32 block of cosines, changed in place."""
+        if hub_rows is not None:
+            cosines -= (np.float32(0.5) * hub_rows - np.float32(self.centre))[:, None]
+            cosines -= np.float32(0.5) * hub_cols[None, :]
+        return self.rescale(cosines)
+
+    def pairs(self, cosines: np.ndarray, hub_i, hub_j) -> np.ndarray:
+        """Cosines of listed pairs (the same arithmetic as `block`)."""
+        if hub_i is not None:
+            cosines = cosines - (np.float32(0.5) * hub_i - np.float32(self.centre))
+            cosines -= np.float32(0.5) * hub_j
+        return self.rescale(cosines)
 
 
 @dataclass
@@ -149,7 +175,11 @@ class Transposed:
 
 
 def block_scores(
-    pk: SideMatrices, by: SideMatrices, scorer: Scorer, rescale, by_t: Transposed | None = None
+    pk: SideMatrices,
+    by: SideMatrices,
+    scorer: Scorer,
+    meaning: Meaning,
+    by_t: Transposed | None = None,
 ) -> np.ndarray:
     """Scores of every pair of the given PK rows and BY rows, (n_pk, n_by) float32.
 
@@ -159,8 +189,8 @@ def block_scores(
     w = {k: np.float32(v) for k, v in scorer.weights().items()}
     ab = pk.offer.cross(by.seek, t.seek)
     ba = pk.seek.cross(by.offer, t.offer)
-    mab = rescale(pk.offer_vec @ by.seek_vec.T)
-    mba = rescale(pk.seek_vec @ by.offer_vec.T)
+    mab = meaning.block(pk.profile_vec @ by.seek_vec.T, pk.hub_ab, by.hub_ab)
+    mba = meaning.block(pk.seek_vec @ by.profile_vec.T, pk.hub_ba, by.hub_ba)
     left = np.hstack(
         [
             w["topic"] * pk.profile.concepts,
@@ -198,7 +228,7 @@ def block_scores(
 
 
 def pair_signals(
-    pk: SideMatrices, by: SideMatrices, i: np.ndarray, j: np.ndarray, rescale
+    pk: SideMatrices, by: SideMatrices, i: np.ndarray, j: np.ndarray, meaning: Meaning
 ) -> np.ndarray:
     """The signals of the listed pairs only, (n, len(SIGNALS))."""
     out = np.zeros((len(i), len(SIGNALS)), dtype=np.float32)
@@ -215,12 +245,24 @@ def pair_signals(
             np.einsum("ij,ij->i", pk.offer_types[rows], by.seek_types[cols])
             + np.einsum("ij,ij->i", pk.seek_types[rows], by.offer_types[cols])
         )
-        block[:, 6] = rescale(np.einsum("ij,ij->i", pk.offer_vec[rows], by.seek_vec[cols]))
-        block[:, 7] = rescale(np.einsum("ij,ij->i", pk.seek_vec[rows], by.offer_vec[cols]))
+        block[:, 6] = meaning.pairs(
+            np.einsum("ij,ij->i", pk.profile_vec[rows], by.seek_vec[cols]),
+            _at(pk.hub_ab, rows),
+            _at(by.hub_ab, cols),
+        )
+        block[:, 7] = meaning.pairs(
+            np.einsum("ij,ij->i", pk.seek_vec[rows], by.profile_vec[cols]),
+            _at(pk.hub_ba, rows),
+            _at(by.hub_ba, cols),
+        )
     np.clip(out, 0.0, 1.0, out=out)
     out[:, 2] = np.sqrt(out[:, 0] * out[:, 1])
     out[:, 8] = np.sqrt(out[:, 6] * out[:, 7])
     return out
+
+
+def _at(values: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
+    return None if values is None else values[rows]
 
 
 class ColumnBest:

@@ -20,6 +20,7 @@ from matchmaker.matching.embedding import (
     Embedder,
     default_embedder,
     embed_profiles,
+    field_texts,
     text_hash,
 )
 from matchmaker.models import Firm, FirmEmbedding
@@ -30,7 +31,7 @@ Progress = Callable[[int, int], None]  # (firms done, firms to do)
 
 
 def _texts_select(firm_ids: Iterable[int] | None):
-    stmt = select(Firm.id, Firm.offers, Firm.seeks).order_by(Firm.id)
+    stmt = select(Firm.id, Firm.offers, Firm.seeks, Firm.description).order_by(Firm.id)
     if firm_ids is not None:
         stmt = stmt.where(Firm.id.in_(list(firm_ids)))
     return stmt
@@ -38,8 +39,9 @@ def _texts_select(firm_ids: Iterable[int] | None):
 
 def stale_firms(
     session: Session, embedder: Embedder, firm_ids: Iterable[int] | None = None
-) -> list[tuple[int, str, str, str]]:
-    """(id, offers, seeks, hash) of the firms whose stored vectors are missing or outdated."""
+) -> list[tuple[int, tuple[str, ...], str]]:
+    """(id, texts to embed, their hash) of the firms whose stored vectors are missing or
+    outdated (embedding.field_texts: what is embedded of a firm)."""
     ids = None if firm_ids is None else list(firm_ids)
     hashes = select(FirmEmbedding.firm_id, FirmEmbedding.text_hash).where(
         FirmEmbedding.model == embedder.name
@@ -48,10 +50,11 @@ def stale_firms(
         hashes = hashes.where(FirmEmbedding.firm_id.in_(ids))
     stored = dict(session.execute(hashes).all())
     out = []
-    for firm_id, offers, seeks in session.execute(_texts_select(ids)):
-        digest = text_hash((offers or "", seeks or ""))
+    for firm_id, offers, seeks, description in session.execute(_texts_select(ids)):
+        texts = field_texts(offers or "", seeks or "", description or "")
+        digest = text_hash(texts)
         if stored.get(firm_id) != digest:
-            out.append((firm_id, offers or "", seeks or "", digest))
+            out.append((firm_id, texts, digest))
     return out
 
 
@@ -68,7 +71,7 @@ def ensure_embeddings(
     session.commit()  # end the read: the embedding below takes a while
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
-        vectors = embed_profiles(embedder, [t[1] for t in batch], [t[2] for t in batch])
+        vectors = embed_profiles(embedder, [t[1] for t in batch])
         _store(session, embedder, batch, vectors)
         session.commit()
         if progress is not None:
@@ -92,7 +95,7 @@ def _store(session: Session, embedder: Embedder, batch, vectors: np.ndarray) -> 
             dim=embedder.dim,
             vectors=np.ascontiguousarray(row, dtype="<f4").tobytes(),
         )
-        for (firm_id, _, _, digest), row in zip(batch, vectors, strict=True)
+        for (firm_id, _, digest), row in zip(batch, vectors, strict=True)
         if firm_id in present  # a firm deleted meanwhile
     )
 
