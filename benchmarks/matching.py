@@ -247,12 +247,20 @@ def match_run(top_k: int) -> None:
         print(f"PEAK {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
 
 
+CPU: dict[str, float] = {}  # step -> CPU seconds of its child (user + system)
+
+
 def child(args: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float]:
-    """Run a step in a child; its output, wall time and its own peak RSS in MiB."""
+    """Run a step in a child; its output, wall time and its own peak RSS in MiB (its CPU
+    time goes to CPU[step]: on a shared machine the fairer comparison)."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     # Our own interpreter and script, with arguments built here.
     done = subprocess.run(args, capture_output=True, text=True, env=env, check=False, cwd=ROOT)  # noqa: S603
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    step = args[args.index("--step") + 1] if "--step" in args else "?"
+    CPU[step] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         sys.exit(f"step failed: {' '.join(args)}\n{done.stdout}\n{done.stderr}")
     lines = done.stdout.strip().splitlines()
@@ -330,6 +338,11 @@ def main() -> int:
         f"ratio match run / reference: {run_wall / ref_wall:.2f} (both with start-up and reading), "
         f"{run_wall / ref_time:.2f} against the reference's compute alone"
     )
+    if "reference" in CPU:
+        print(
+            f"CPU time (user + system): match run {CPU['run']:.2f}s, reference "
+            f"{CPU['reference']:.2f}s, ratio {CPU['run'] / CPU['reference']:.2f}"
+        )
     refresh_out, _, _ = child([*me, "--step", "refresh", *common, "--state-dir", state])
     first, second, warm_up = (float(x) for x in refresh_out.splitlines()[-1].split())
     print(

@@ -58,58 +58,64 @@ def _best(values: np.ndarray, index: np.ndarray, k: int) -> tuple[np.ndarray, np
     return values.astype(np.float32), index.astype(np.int64)
 
 
-SAMPLE = 256  # rows or columns whose k-th best gives a first bar (a lower bound)
+GROUP = 8  # cosines whose maximum is taken together before the k best are sought
 
 
-def _grouped_best(group: np.ndarray, index: np.ndarray, values: np.ndarray, n: int, k: int) -> TopK:
-    """The k best (values, index) of each group 0..n-1 from flat candidates."""
-    out = TopK.empty(n, k)
-    order = np.lexsort((index, -values, group))
-    group, index, values = group[order], index[order], values[order]
-    starts = np.flatnonzero(np.r_[True, np.diff(group) != 0]) if len(group) else group
-    rank = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)]))
-    keep = rank < k
-    out.values[group[keep], rank[keep]] = values[keep]
-    out.index[group[keep], rank[keep]] = index[keep]
-    return out
+def _row_best(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best (values, columns) of each row of `block`. The columns are taken in GROUP
+    strided groups (j, j + m/GROUP, ...: an element-wise maximum of contiguous rows, cheap);
+    a row's k best lie in its k groups of highest maximum, whose members alone are then
+    ranked. About a third of the time of partitioning every row."""
+    rows, m = block.shape
+    width = m // GROUP
+    if width <= k:
+        return _best(block, np.broadcast_to(np.arange(m), block.shape), k)
+    body = block[:, : width * GROUP].reshape(rows, GROUP, width)
+    top = np.argpartition(-body.max(axis=1), k - 1, axis=1)[:, :k]  # (rows, k) group columns
+    columns = (top[:, None, :] + width * np.arange(GROUP)[None, :, None]).reshape(rows, -1)
+    tail = np.broadcast_to(np.arange(width * GROUP, m), (rows, m - width * GROUP))
+    columns = np.hstack([columns, tail])
+    return _best(np.take_along_axis(block, columns, axis=1), columns, k)
 
 
-def _bar(block: np.ndarray, k: int, axis: int) -> np.ndarray:
-    """A lower bound of the k-th best along `axis`: the k-th best of its first SAMPLE."""
-    sample = block[:, :SAMPLE] if axis == 1 else block[:SAMPLE]
-    if sample.shape[axis] <= k:
-        return np.full(block.shape[1 - axis], -np.inf, dtype=np.float32)
-    return -np.partition(-sample, k - 1, axis=axis).take(k - 1, axis=axis)
+def _col_best(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_row_best` of the transposed block, without transposing it (a copy of the block cost
+    more than the rest): rows are grouped by the same strided scheme."""
+    n, m = block.shape
+    height = n // GROUP
+    if height <= k:
+        return _best(np.ascontiguousarray(block.T), np.broadcast_to(np.arange(n), (m, n)), k)
+    body = block[: height * GROUP].reshape(GROUP, height, m)
+    top = np.argpartition(-body.max(axis=0), k - 1, axis=0)[:k]  # (k, m) group rows
+    rows = (top[None, :, :] + height * np.arange(GROUP)[:, None, None]).reshape(-1, m)
+    tail = np.broadcast_to(np.arange(height * GROUP, n)[:, None], (n - height * GROUP, m))
+    rows = np.vstack([rows, tail])
+    values = np.take_along_axis(block, rows, axis=0)
+    return _best(np.ascontiguousarray(values.T), np.ascontiguousarray(rows.T), k)
+
+
+def _merge(kept: TopK, values: np.ndarray, index: np.ndarray) -> TopK:
+    """`kept` with more candidates (one row of candidates per firm) merged in."""
+    k = kept.values.shape[1]
+    return TopK(*_best(np.hstack([kept.values, values]), np.hstack([kept.index, index]), k))
 
 
 def neighbours_of(left: np.ndarray, right: np.ndarray, k: int) -> tuple[TopK, TopK]:
     """The k best cosines of every row of `left` among the rows of `right`, and of every row
-    of `right` among `left`, in one pass over the products. Only the cosines above a bar
-    known to be at most the k-th best are gathered (a few per row), which is several times
-    quicker than partitioning every row of the products."""
+    of `right` among `left`, in one pass over the products (rows: `_row_best`; columns: the
+    same grouping over the rows of each block, `_col_best`, merged into the best so far)."""
     n, m = len(left), len(right)
     if not n or not m:
         return TopK.empty(n, k), TopK.empty(m, k)
     rows_out = TopK.empty(n, k)
     cols = TopK.empty(m, k)
-    step = max(1, BLOCK_CELLS // m)
+    step = max(GROUP * k, BLOCK_CELLS // m)
     for start in range(0, n, step):
         block = left[start : start + step] @ right.T
-        r, c = np.nonzero(block >= _bar(block, k, 1)[:, None])
-        best = _grouped_best(r, c.astype(np.int64), block[r, c], len(block), k)
-        rows_out.values[start : start + len(block)] = best.values
-        rows_out.index[start : start + len(block)] = best.index
-        bar = np.maximum(cols.values[:, -1], _bar(block, k, 0))
-        r, c = np.nonzero(block >= bar[None, :])
-        present = np.isfinite(cols.values)
-        held_c, held_slot = np.nonzero(present)
-        cols = _grouped_best(
-            np.concatenate([held_c, c]),
-            np.concatenate([cols.index[held_c, held_slot], r.astype(np.int64) + start]),
-            np.concatenate([cols.values[held_c, held_slot], block[r, c]]),
-            m,
-            k,
-        )
+        stop = start + len(block)
+        rows_out.values[start:stop], rows_out.index[start:stop] = _row_best(block, k)
+        values, index = _col_best(block, k)
+        cols = _merge(cols, values, index + start)
     return rows_out, cols
 
 
