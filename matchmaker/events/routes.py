@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from matchmaker.events import labels
 from matchmaker.events.forms import (
+    NEXT_STEP_LABELS,
     STATUS_LABELS,
     AnswerForm,
     AvailabilityForm,
@@ -20,13 +21,14 @@ from matchmaker.events.forms import (
     EventForm,
     InviteForm,
     MoveForm,
+    OutcomeForm,
     RequestForm,
 )
 from matchmaker.extensions import db
 from matchmaker.jobs import scheduling as schedule_jobs
 from matchmaker.models import Firm
 from matchmaker.review.routes import staff_required
-from matchmaker.services import agendas, event_schedule, events, meeting_requests
+from matchmaker.services import agendas, event_schedule, events, meeting_requests, outcomes
 from matchmaker.services.errors import ValidationFailed
 from matchmaker.web.match_display import reason_lines
 
@@ -339,3 +341,41 @@ def agenda_ics(event_id: int):
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="agenda-{event_id}.ics"'},
     )
+
+
+@bp.get("/outcomes")
+@login_required
+def outcomes_page():
+    return render_template(
+        "events/outcomes.html",
+        subjects=outcomes.subjects(db.session, current_user),
+        form=OutcomeForm(),
+        next_steps=NEXT_STEP_LABELS,
+    )
+
+
+@bp.post("/outcomes/<any(meeting, introduction):kind>/<int:subject_id>")
+@login_required
+def record_outcome(kind: str, subject_id: int):
+    form = OutcomeForm()
+    if not form.validate():
+        _form_failed(form)
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+        return redirect(url_for("events.outcomes_page"))
+    data = outcomes.OutcomeInput(
+        held=form.held.data == "yes",
+        next_step=form.next_step.data,
+        value=form.value.data,
+        currency=form.currency.data,
+        note=form.note.data,
+    )
+    subject = {"meeting_id" if kind == "meeting" else "proposal_id": subject_id}
+    try:
+        outcomes.record(db.session, current_user, data, **subject)
+    except ValidationFailed as error:
+        db.session.rollback()
+        _flash_invalid(error)
+    else:
+        flash(_("Outcome saved."), "success")
+    return redirect(url_for("events.outcomes_page") + f"#{kind}-{subject_id}")

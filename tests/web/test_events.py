@@ -320,3 +320,77 @@ def test_staff_add_recommended_meetings_from_proposals(client, auth, people, db_
     auth.login("pk2@example.com")
     page = client.get(f"/events/{event_id}").get_data(as_text=True)
     assert "Gomel Harvest" in page
+
+
+def test_with_redis_a_large_event_is_scheduled_by_the_worker_with_progress(
+    redis_app, client, auth, people, db_session
+):
+    from rq import SimpleWorker
+
+    from matchmaker import jobs
+
+    redis_app.config["SCHEDULE_INLINE_MAX"] = 1  # two meetings: "large" for this test
+    event_id = scheduled_event(client, auth, people, db_session)  # its run is queued
+    db_session.expire_all()
+    assert db_session.scalar(select(Meeting.slot).where(Meeting.slot.is_not(None))) is None
+    page = client.get(f"/events/{event_id}/schedule").get_data(as_text=True)
+    assert "Scheduling: queued (0%)" in page and 'http-equiv="refresh"' in page
+    with redis_app.app_context():
+        queue = jobs.queue()
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    db_session.expire_all()
+    assert len(db_session.scalars(select(Meeting).where(Meeting.slot.is_not(None))).all()) == 2
+    page = client.get(f"/events/{event_id}/schedule").get_data(as_text=True)
+    assert "Last run: 2 of 2 meetings" in page
+
+
+def count(app, client, path) -> int:
+    from tests.web.test_query_counts import count_queries
+
+    return count_queries(app, client, path)
+
+
+def test_event_pages_are_a_fixed_number_of_queries(
+    app, client, auth, people, db_session, make_firm, make_user
+):
+    event_id = scheduled_event(client, auth, people, db_session)
+    post(client, f"/events/{event_id}/schedule/publish")
+    staff_pages = [
+        "/events",
+        f"/events/{event_id}",
+        f"/events/{event_id}/schedule",
+        f"/events/{event_id}/print",
+        f"/events/{event_id}/recommendations",
+        f"/events/{event_id}/agenda?firm={people['by1'].id}",
+        "/dashboard",
+    ]
+    firm_pages = [
+        "/events",
+        f"/events/{event_id}",
+        f"/events/{event_id}/agenda",
+        "/events/outcomes",
+    ]
+    small = {p: count(app, client, p) for p in staff_pages}
+    auth.logout()
+    auth.login("by1@example.com")
+    small_firm = {p: count(app, client, p) for p in firm_pages}
+    auth.logout()
+    for k in range(6):  # more registered firms, requests and meetings
+        firm = make_firm(ref=f"PK-Q{k}", name=f"Extra {k}", country="PK")
+        make_user(f"q{k}@example.com", firm=firm)
+        auth.login("staff@example.com")
+        post(client, f"/events/{event_id}/invite", {"refs": firm.ref})
+        auth.logout()
+        auth.login(f"q{k}@example.com")
+        post(client, f"/events/{event_id}/register")
+        auth.logout()
+        request(client, auth, f"q{k}@example.com", event_id, people["by1"])
+        request(client, auth, "by1@example.com", event_id, firm)
+    auth.login("staff@example.com")
+    post(client, f"/events/{event_id}/schedule/run")
+    post(client, f"/events/{event_id}/schedule/publish")
+    assert {p: count(app, client, p) for p in staff_pages} == small
+    auth.logout()
+    auth.login("by1@example.com")
+    assert {p: count(app, client, p) for p in firm_pages} == small_firm
+    assert max([*small.values(), *small_firm.values()]) <= 15, (small, small_firm)
