@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import flask_babel
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from matchmaker.models import as_utc
 
@@ -44,6 +45,16 @@ def when(value: datetime | None) -> str:
     return f"{day}, {clock(value)}"
 
 
+def span(start: datetime | None, end: datetime | None = None) -> Markup:
+    """ "Mon 1 Mar 2027 14:30–15:00": the day in the reader's language, the clock times kept
+    left to right (so a right-to-left page does not swap them)."""
+    if not start:
+        return Markup("")
+    times = clock(start) + ("–" + clock(end) if end else "")
+    day = flask_babel.format_date(start.date(), "EEE d MMM y")
+    return Markup('{} <span dir="ltr" class="clock">{}</span>').format(day, times)
+
+
 def in_zone(value: datetime | None, zone: str) -> datetime | None:
     """A stored (UTC) moment in a time zone."""
     return as_utc(value).astimezone(ZoneInfo(zone)) if value else None
@@ -51,6 +62,7 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
 
 def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(in_zone, "in_zone")
+    bp.add_app_template_global(span, "span")
     bp.add_app_template_filter(clock, "clock")
     bp.add_app_template_filter(when, "when")
 

@@ -4,6 +4,7 @@ agendas (issue 19). Views validate a form, call one service, flash and redirect 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -28,8 +29,16 @@ from matchmaker.extensions import db
 from matchmaker.jobs import scheduling as schedule_jobs
 from matchmaker.models import Firm
 from matchmaker.review.routes import staff_required
-from matchmaker.services import agendas, event_schedule, events, meeting_requests, outcomes
+from matchmaker.services import (
+    agendas,
+    event_schedule,
+    events,
+    meeting_requests,
+    outcomes,
+    report_files,
+)
 from matchmaker.services.errors import ValidationFailed
+from matchmaker.services.report import Scope, build_report
 from matchmaker.web.match_display import reason_lines
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -379,3 +388,43 @@ def record_outcome(kind: str, subject_id: int):
     else:
         flash(_("Outcome saved."), "success")
     return redirect(url_for("events.outcomes_page") + f"#{kind}-{subject_id}")
+
+
+@bp.get("/report")
+@staff_required
+def report():
+    """The Working Group's report: the form, or (with `format`) the file to download."""
+    args = request.args
+    choices = events.list_events(db.session, current_user)
+    if "format" not in args:
+        return render_template("events/report.html", events=choices, args=args)
+    try:
+        scope = Scope(
+            start=_date_arg(args.get("start")),
+            end=_date_arg(args.get("end")),
+            event_id=int(args["event"]) if args.get("event", "").isdigit() else None,
+        )
+    except ValueError:
+        flash(_("Write the dates as YYYY-MM-DD."), "error")
+        return render_template("events/report.html", events=choices, args=args), 400
+    try:
+        data = build_report(db.session, current_user, scope)
+    except ValidationFailed as error:
+        _flash_invalid(error)
+        return render_template("events/report.html", events=choices, args=args), 400
+    locale = args.get("lang") if args.get("lang") in report_files.REPORT_LOCALES else "en"
+    name = f"working-group-report-{data.generated:%Y%m%d}-{locale}"
+    if args["format"] == "xlsx":
+        body = report_files.xlsx(data, locale)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name += ".xlsx"
+    else:
+        body, kind, name = report_files.pdf(data, locale), "application/pdf", name + ".pdf"
+    return Response(
+        body, mimetype=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _date_arg(raw: str | None) -> date | None:
+    raw = (raw or "").strip()
+    return date.fromisoformat(raw) if raw else None
