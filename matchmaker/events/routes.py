@@ -37,7 +37,7 @@ from matchmaker.services import (
     outcomes,
     report_files,
 )
-from matchmaker.services.errors import ValidationFailed
+from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.services.report import Scope, build_report
 from matchmaker.web.match_display import reason_lines
 
@@ -59,13 +59,7 @@ def _flash_invalid(error: ValidationFailed) -> None:
 @login_required
 def index():
     rows = events.list_events(db.session, current_user)
-    mine = {}
-    if current_user.firm_id is not None:
-        mine = {
-            e.id: p.status
-            for e in rows
-            if (p := events.participant_of(db.session, e.id, current_user.firm_id)) is not None
-        }
+    mine = events.statuses_of(db.session, current_user.firm_id)
     return render_template("events/index.html", events=rows, mine=mine, statuses=STATUS_LABELS)
 
 
@@ -105,6 +99,10 @@ def edit(event_id: int):
             events.update_event(db.session, current_user, event_id, data)
         except ValidationFailed as error:
             _attach(form, error)
+        except InvalidTransition as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_template("events/edit.html", form=form, event=event), 409
         else:
             flash(_("Event saved."), "success")
             return redirect(url_for("events.detail", event_id=event_id))

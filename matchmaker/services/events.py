@@ -207,6 +207,19 @@ def participant_of(session: Session, event_id: int, firm_id: int | None) -> Even
     )
 
 
+def statuses_of(session: Session, firm_id: int | None) -> dict[int, str]:
+    """The firm's status (invited, registered) at each event it is in: one query."""
+    if firm_id is None:
+        return {}
+    return dict(
+        session.execute(
+            select(EventParticipant.event_id, EventParticipant.status).where(
+                EventParticipant.firm_id == firm_id
+            )
+        ).all()
+    )
+
+
 def require_participant(session: Session, user: User, event: Event) -> EventParticipant:
     """The user's firm's registration for the event (Forbidden when it has none)."""
     if not user.is_firm_user or user.firm_id is None:

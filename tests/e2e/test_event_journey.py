@@ -9,6 +9,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from matchmaker.models import Meeting, Proposal, ProposalStatus
@@ -153,3 +154,26 @@ def test_delegation_visit_from_event_to_mou(pages, say, delegation, db_session, 
     )
     assert tractors.locator("td").all_text_contents()[3:6] == ["1", "1", "0"]
     staff.check("dashboard")
+
+    # The Working Group's report counts it too (English or Russian: Urdu readers get English).
+    report_lang = "ru" if lang == "ru" else "en"
+    page.goto("/events")
+    page.click(f"main a:has-text('{say(lang, 'Working Group report')}')")
+    page.select_option("#event", label="Pakistani business delegation to Minsk")
+    page.select_option("#lang", report_lang)
+    staff.check("report-form")
+    with page.expect_download() as download:
+        page.click("main button[value=pdf]")
+    reader = PdfReader(download.value.path())
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert say(report_lang, "Meetings held") + " 1" in text
+    assert say(report_lang, "Pairs with a memorandum of understanding or more") + " 1" in text
+
+    # On a phone, each page of the firm's journey fits the screen.
+    phone = Visit(pages, lang, 375, "event-phone")
+    phone.sign_in("pk@example.com")
+    for step, path in (("event", event_url), ("agenda", event_url + "/agenda")):
+        phone.page.goto(path)
+        phone.check(step)
+    phone.page.goto("/events/outcomes")
+    phone.check("outcomes")

@@ -386,6 +386,7 @@ def test_event_pages_are_a_fixed_number_of_queries(
         auth.logout()
         request(client, auth, f"q{k}@example.com", event_id, people["by1"])
         request(client, auth, "by1@example.com", event_id, firm)
+    create_event(client, auth, title="Second visit")  # the lists grow by an event too
     auth.login("staff@example.com")
     post(client, f"/events/{event_id}/schedule/run")
     post(client, f"/events/{event_id}/schedule/publish")
@@ -394,3 +395,24 @@ def test_event_pages_are_a_fixed_number_of_queries(
     auth.login("by1@example.com")
     assert {p: count(app, client, p) for p in firm_pages} == small_firm
     assert max([*small.values(), *small_firm.values()]) <= 15, (small, small_firm)
+
+
+def test_requests_close_at_the_deadline(client, auth, people, db_session):
+    event_id = create_event(client, auth, request_deadline="2020-01-01T18:00")
+    register_all(client, auth, people, event_id)
+    assert db_session.get(Event, event_id).request_deadline is not None
+    response = request(client, auth, "pk1@example.com", event_id, people["by1"])
+    assert response.status_code == 409
+    assert "closed" in response.get_data(as_text=True)
+
+
+def test_a_scheduled_event_keeps_its_slots(client, auth, people, db_session):
+    event_id = scheduled_event(client, auth, people, db_session)
+    changed = post(client, f"/events/{event_id}/edit", {**EVENT_FORM, "day_start": "09:00"})
+    page = changed.get_data(as_text=True)
+    assert changed.status_code == 409 and "clear it" in page
+    assert 'value="09:00"' in page  # what was typed is kept
+    renamed = post(client, f"/events/{event_id}/edit", {**EVENT_FORM, "title": "Minsk B2B days"})
+    assert renamed.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Event, event_id).title == "Minsk B2B days"
