@@ -149,6 +149,7 @@ def register_services(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.routes import bp as auth_bp
+    from matchmaker.events.routes import bp as events_bp
     from matchmaker.firms.routes import bp as firms_bp
     from matchmaker.messages.routes import bp as messages_bp
     from matchmaker.review.routes import bp as review_bp
@@ -159,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(firms_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(events_bp)
 
     from matchmaker.api import init_api
     from matchmaker.api.docs import bp as api_docs_bp

@@ -7,8 +7,21 @@ from dataclasses import dataclass, field
 from sqlalchemy import String, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from matchmaker.models import AuditEntry, Firm, FirmSector, Message, Proposal, Thread
+from matchmaker.models import (
+    AuditEntry,
+    Event,
+    EventParticipant,
+    Firm,
+    FirmSector,
+    Meeting,
+    MeetingRequest,
+    Message,
+    Outcome,
+    Proposal,
+    Thread,
+)
 from matchmaker.models import ProposalStatus as Status
+from matchmaker.services.outcomes import AGREEMENTS, MOU_OR_BETTER
 from matchmaker.services.reference import SECTORS
 
 
@@ -26,6 +39,10 @@ class FunnelRow:
     approved: int = 0
     first_message: int = 0
     reply: int = 0
+    # What the firms recorded of the pair (services/outcomes.py): met, MoU or more, agreement.
+    met: int = 0
+    mou: int = 0
+    agreement: int = 0
 
 
 @dataclass
@@ -34,6 +51,7 @@ class Statistics:
     firms_by_country: dict[str, int] = field(default_factory=dict)
     proposals_by_status: dict[str, int] = field(default_factory=dict)
     funnel: list[FunnelRow] = field(default_factory=list)
+    event_funnel: list[EventFunnelRow] = field(default_factory=list)
     decisions_by_day: list[tuple[str, int, int]] = field(
         default_factory=list
     )  # day, approved, rejected
@@ -60,6 +78,7 @@ def statistics(session: Session) -> Statistics:
     ):
         stats.proposals_by_status[str(status)] = n
     stats.funnel = _funnel(session, labels)
+    stats.event_funnel = event_funnel(session)
     day = func.substr(cast(AuditEntry.created_at, String), 1, 10)
     stats.decisions_by_day = [
         (d, int(a or 0), int(r or 0))
@@ -94,6 +113,7 @@ def _funnel(session: Session, labels: dict[str, str]) -> list[FunnelRow]:
         .group_by(Thread.proposal_id)
         .subquery()
     )
+    came = pair_outcomes()
     facts = (
         select(
             Proposal.pk_firm_id.label("pk"),
@@ -101,11 +121,18 @@ def _funnel(session: Session, labels: dict[str, str]) -> list[FunnelRow]:
             case((Proposal.status == Status.APPROVED, 1), else_=0).label("approved"),
             case((talk.c.senders >= 1, 1), else_=0).label("first"),
             case((talk.c.senders >= 2, 1), else_=0).label("reply"),
+            *(func.coalesce(came.c[name], 0).label(name) for name in OUTCOME_MEASURES),
         )
         .outerjoin(talk, talk.c.pid == Proposal.id)
+        .outerjoin(came, (came.c.pk == Proposal.pk_firm_id) & (came.c.by == Proposal.by_firm_id))
         .cte("facts")  # used three times: the database computes it once
     )
-    measures = (facts.c.approved, facts.c.first, facts.c.reply)
+    measures = (
+        facts.c.approved,
+        facts.c.first,
+        facts.c.reply,
+        *(facts.c[name] for name in OUTCOME_MEASURES),
+    )
     parts = []
     for side in (facts.c.pk, facts.c.by):
         per_firm = (
@@ -142,9 +169,8 @@ def _funnel(session: Session, labels: dict[str, str]) -> list[FunnelRow]:
         .group_by(pk_sector.sector_code)
     )
     terms = union_all(*parts).subquery()
-    signed = [
-        func.sum(terms.c.sign * terms.c[name]) for name in ("n", "approved", "first", "reply")
-    ]
+    names = ("n", "approved", "first", "reply", *OUTCOME_MEASURES)
+    signed = [func.sum(terms.c.sign * terms.c[name]) for name in names]
     totals = {
         sector: [int(n or 0) for n in numbers]
         for sector, *numbers in session.execute(
@@ -157,3 +183,89 @@ def _funnel(session: Session, labels: dict[str, str]) -> list[FunnelRow]:
         if numbers is not None and numbers[0] > 0:
             funnel.append(FunnelRow(code, label, *numbers))
     return funnel
+
+
+OUTCOME_MEASURES = ("met", "mou", "agreement")
+
+
+def pair_outcomes():
+    """Per pair of firms (pk, by), 1 or 0: either firm recorded a held meeting, a next step of
+    an MoU or more, an agreement (joint venture, licence, order or contract)."""
+
+    def any_of(condition):
+        return func.max(case((condition, 1), else_=0))
+
+    return (
+        select(
+            Outcome.pk_firm_id.label("pk"),
+            Outcome.by_firm_id.label("by"),
+            any_of(Outcome.held.is_(True)).label("met"),
+            any_of(Outcome.next_step.in_(MOU_OR_BETTER)).label("mou"),
+            any_of(Outcome.next_step.in_(AGREEMENTS)).label("agreement"),
+        )
+        .group_by(Outcome.pk_firm_id, Outcome.by_firm_id)
+        .subquery()
+    )
+
+
+@dataclass
+class EventFunnelRow:
+    event_id: int
+    title: str
+    participants: int = 0
+    requested: int = 0  # meeting requests sent
+    meetings: int = 0  # accepted or recommended meetings (not cancelled)
+    scheduled: int = 0  # in the published schedule
+    met: int = 0
+    mou: int = 0
+    agreement: int = 0
+
+
+def event_funnel(session: Session) -> list[EventFunnelRow]:
+    """Per event, newest first: four grouped queries, whatever the number of events."""
+    rows = {
+        event_id: EventFunnelRow(event_id, title)
+        for event_id, title in session.execute(
+            select(Event.id, Event.title).order_by(Event.id.desc())
+        )
+    }
+    if not rows:
+        return []
+    for event_id, n in session.execute(
+        select(EventParticipant.event_id, func.count())
+        .where(EventParticipant.status == "registered")
+        .group_by(EventParticipant.event_id)
+    ):
+        rows[event_id].participants = n
+    for event_id, n in session.execute(
+        select(MeetingRequest.event_id, func.count()).group_by(MeetingRequest.event_id)
+    ):
+        rows[event_id].requested = n
+    came = (
+        select(
+            Outcome.meeting_id.label("meeting_id"),
+            func.max(case((Outcome.held.is_(True), 1), else_=0)).label("met"),
+        )
+        .where(Outcome.meeting_id.is_not(None))
+        .group_by(Outcome.meeting_id)
+        .subquery()
+    )
+    pairs = pair_outcomes()
+    for event_id, meetings, scheduled, met, mou, agreement in session.execute(
+        select(
+            Meeting.event_id,
+            func.count(),
+            func.sum(case((Meeting.published_slot.is_not(None), 1), else_=0)),
+            func.sum(func.coalesce(came.c.met, 0)),
+            func.sum(func.coalesce(pairs.c.mou, 0)),
+            func.sum(func.coalesce(pairs.c.agreement, 0)),
+        )
+        .outerjoin(came, came.c.meeting_id == Meeting.id)
+        .outerjoin(pairs, (pairs.c.pk == Meeting.pk_firm_id) & (pairs.c.by == Meeting.by_firm_id))
+        .where(Meeting.cancelled.is_(False))
+        .group_by(Meeting.event_id)
+    ):
+        row = rows[event_id]
+        row.meetings, row.scheduled = meetings, int(scheduled or 0)
+        row.met, row.mou, row.agreement = int(met or 0), int(mou or 0), int(agreement or 0)
+    return list(rows.values())

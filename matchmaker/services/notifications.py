@@ -108,3 +108,9 @@ def confirm_address(user: User, token: str) -> bool:
         )
     _deliver(subject, body, [user.email])
     return True
+
+
+# For the other modules of notifications (services/event_mail.py).
+send = _send
+locale_of = _locale
+footer = _footer

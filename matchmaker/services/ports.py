@@ -24,6 +24,8 @@ class Links(Protocol):
 
     def address_confirmation(self, token: str) -> str: ...
 
+    def event_agenda(self, event_id: int) -> str: ...
+
 
 class Background(Protocol):
     """Work that may run after the request (in a worker when there is one)."""

@@ -27,3 +27,6 @@ class SiteLinks:
 
     def address_confirmation(self, token: str) -> str:
         return self._url("auth.confirm", token=token)
+
+    def event_agenda(self, event_id: int) -> str:
+        return self._url("events.agenda", event_id=event_id)

@@ -32,6 +32,8 @@ NAVIGATION = (
     NavItem("firms.edit", _l("My firm"), "firm"),
     NavItem("messages.matches", _l("Introductions"), "firm"),
     NavItem("messages.inbox", _l("Messages"), "firm", unread_badge=True),
+    NavItem("events.index", _l("Events"), "signed_in"),
+    NavItem("events.outcomes_page", _l("Outcomes"), "firm"),
     NavItem("review.queue", _l("Review"), "staff"),
     NavItem("review.dashboard_page", _l("Dashboard"), "staff"),
     NavItem("review.audit", _l("Audit trail"), "staff"),

@@ -148,7 +148,7 @@ def test_officer_reviews_decides_and_sees_the_dashboard(pages, say, world, lang,
     assert say(lang, "approved") in page.text_content("main .status")
     page.goto("/dashboard")
     assert say(lang, "Introduction funnel by sector") in page.text_content("main")
-    assert page.locator("svg[role=img]").count() == 3
+    assert page.locator("svg[role=img]").count() == 4  # funnel, outcomes, firms, decisions
     visit.check("dashboard")
     page.goto("/review/audit")
     assert "Approved in the browser test" in page.text_content("table")

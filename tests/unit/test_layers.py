@@ -18,7 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS = {
     "matching": ("matchmaker.matching",),
     "models": ("matchmaker.models",),
-    "services": ("matchmaker.services", "matchmaker.models", "matchmaker.matching"),
+    "scheduling": ("matchmaker.scheduling",),
+    "services": (
+        "matchmaker.services",
+        "matchmaker.models",
+        "matchmaker.matching",
+        "matchmaker.scheduling",
+    ),
     "jobs": (
         "matchmaker.jobs",
         "matchmaker.services",
@@ -27,7 +33,10 @@ LAYERS = {
     ),
     "web": (
         "matchmaker.web",
-        *(f"matchmaker.{blueprint}" for blueprint in ("auth", "firms", "review", "messages")),
+        *(
+            f"matchmaker.{blueprint}"
+            for blueprint in ("auth", "firms", "review", "messages", "events")
+        ),
         "matchmaker.services",
         "matchmaker.models",
         "matchmaker.extensions",
@@ -35,7 +44,7 @@ LAYERS = {
     ),
     "api": ("matchmaker.api", "matchmaker.services", "matchmaker.models", "matchmaker.extensions"),
 }
-DOMAIN = ("matching", "models", "services")
+DOMAIN = ("matching", "scheduling", "models", "services")
 # Libraries of the web faces, which the domain never imports.
 FACE_LIBRARIES = (
     "flask",
@@ -60,11 +69,12 @@ DOMAIN_ALLOWED = {
 def layer_of(module: str) -> str:
     for layer, prefixes in (
         ("matching", ("matchmaker.matching",)),
+        ("scheduling", ("matchmaker.scheduling",)),
         ("models", ("matchmaker.models",)),
         ("services", ("matchmaker.services",)),
         ("jobs", ("matchmaker.jobs",)),
         ("api", ("matchmaker.api",)),
-        ("web", LAYERS["web"][:5]),
+        ("web", LAYERS["web"][:6]),
     ):
         if any(module == p or module.startswith(p + ".") for p in prefixes):
             return layer
