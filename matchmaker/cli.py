@@ -162,6 +162,7 @@ def match_run(top_k: int) -> None:
                 progress,
                 write_batch=current_app.config["MATCH_WRITE_BATCH"],
                 embed_progress=embed_progress,
+                min_score=current_app.config["MATCH_MIN_SCORE"],
             )
         finally:
             for each in embedding:
