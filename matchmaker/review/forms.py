@@ -87,10 +87,40 @@ class DecisionForm(FlaskForm):
         )
 
 
-class BulkDecisionForm(FlaskForm):
+class BulkChoiceForm(FlaskForm):
+    """The queue's bulk bar: which decision for the ticked proposals (none chosen at first).
+    It is sent by GET to the confirmation page, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
     decision = SelectField(
-        _l("Decision for the selected proposals"),
-        choices=choices([("approve", _l("Approve selected")), ("reject", _l("Reject selected"))]),
+        _l("With the selected proposals"),
+        choices=choices(
+            [
+                ("", _l("— choose —")),
+                ("approve", _l("Approve selected")),
+                ("reject", _l("Reject selected")),
+            ]
+        ),
         validators=[DataRequired(), AnyOf(list(DECISIONS))],
+        render_kw={"required": True},
     )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+
+
+class BulkDecisionForm(FlaskForm):
+    """The confirmed bulk decision (the ids are posted as `ids`, one field each)."""
+
+    decision = HiddenField("", validators=[DataRequired(), AnyOf(list(DECISIONS))])
+    note = TextAreaField(
+        _l("Note for all of them"),
+        validators=[Optional(), Length(max=MAX_NOTE)],
+        render_kw={"rows": 2, "maxlength": MAX_NOTE},
+    )
+    reject_reason = SelectField(
+        _l("Reason for the rejection"),
+        choices=choices([("", "—"), *((code, _l(text)) for code, text in REJECT_REASONS.items())]),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    back = HiddenField("")
