@@ -151,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.firms.routes import bp as firms_bp
     from matchmaker.messages.routes import bp as messages_bp
+    from matchmaker.review.files import bp as review_files_bp
     from matchmaker.review.routes import bp as review_bp
     from matchmaker.web.site import bp as main_bp
 
@@ -158,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(firms_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(review_files_bp)
     app.register_blueprint(messages_bp)
 
     from matchmaker.api import init_api

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup, escape
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
@@ -124,3 +125,15 @@ class BulkDecisionForm(FlaskForm):
         validate_choice=False,
     )
     back = HiddenField("")
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("File of firms (.jsonl, .csv or .xlsx)"),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+        render_kw={"accept": ".jsonl,.ndjson,.json,.csv,.xlsx"},
+    )
+
+
+class ImportRunForm(FlaskForm):
+    """Imports the file the dry run checked (its token is in the address)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from flask_login import current_user, login_required
 from matchmaker import jobs
 from matchmaker.extensions import db
 from matchmaker.review.forms import BulkChoiceForm, BulkDecisionForm, DecisionForm
-from matchmaker.services import dashboard, proposals, review
+from matchmaker.services import dashboard, exports, proposals, review
 from matchmaker.services.errors import StaleVersion
 from matchmaker.services.reference import SECTORS, TYPE_BY_CODE
 from matchmaker.web.forms import page_arg
@@ -226,11 +227,42 @@ def _bulk_summary(decision: str, result: review.BulkResult) -> str:
     return text
 
 
+AUDIT_KEYS = ("officer", "from", "to", "firm")
+
+
+def audit_filter(args) -> exports.AuditFilter:
+    officer = args.get("officer", "")
+    return exports.AuditFilter(
+        officer_id=int(officer) if officer.isdigit() and len(officer) < 10 else None,
+        firm=args.get("firm", "").strip()[:100],
+        date_from=_date_arg(args.get("from", "")),
+        date_to=_date_arg(args.get("to", "")),
+    )
+
+
+def _date_arg(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
 @bp.get("/review/audit")
 @staff_required
 def audit():
-    page = review.audit_page(db.session, current_user, page=page_arg(request.args), per_page=50)
-    return render_template("review/audit.html", page=page)
+    filters = audit_filter(request.args)
+    page = review.audit_page(
+        db.session, current_user, page=page_arg(request.args), per_page=50, filters=filters
+    )
+    return render_template(
+        "review/audit.html",
+        page=page,
+        filters=filters,
+        officers=exports.officers(db.session, current_user),
+        download_args={
+            k: v for k, v in request.args.items() if k in ("officer", "from", "to", "firm")
+        },
+    )
 
 
 @bp.get("/dashboard")

@@ -16,6 +16,7 @@ from matchmaker.models import AuditEntry, Firm, Proposal, Thread, ThreadRead, Us
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
 from matchmaker.services.errors import InvalidTransition, NotFound, StaleVersion
+from matchmaker.services.exports import AuditFilter, filter_audit
 from matchmaker.services.pages import Page, paginate
 from matchmaker.services.proposals import QueueFilter, queue_ids, require_staff
 from matchmaker.services.reference import N_
@@ -323,8 +324,11 @@ def other_proposals(
     return shown
 
 
+_PK, _BY = aliased(Firm, name="pk"), aliased(Firm, name="by")
+
+
 def _audit_select() -> Select:
-    pk, by = aliased(Firm, name="pk"), aliased(Firm, name="by")
+    pk, by = _PK, _BY
     return (
         select(
             AuditEntry.id,
@@ -366,10 +370,19 @@ def _audit_rows(rows: Iterable[Row[Any]]) -> list[AuditRow]:
     ]
 
 
-def audit_page(session: Session, actor: User, *, page: int, per_page: int) -> Page[AuditRow]:
-    """The audit trail, newest first."""
+def audit_page(
+    session: Session,
+    actor: User,
+    *,
+    page: int,
+    per_page: int,
+    filters: AuditFilter | None = None,
+) -> Page[AuditRow]:
+    """The audit trail, newest first, narrowed by `filters`."""
     require_staff(actor)
     stmt = _audit_select().order_by(AuditEntry.id.desc())
+    if filters is not None:
+        stmt = filter_audit(stmt, filters, _PK, _BY)
     return paginate(session, stmt, _audit_rows, page=page, per_page=per_page)
 
 

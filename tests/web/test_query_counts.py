@@ -18,6 +18,8 @@ STAFF_PAGES = [
     "/review/{proposal}?status=all&sort=newest",  # with the next proposal of the filter
     "/review/bulk?decision=approve&ids={proposal}&ids={other}",
     "/review/audit",
+    "/review/audit?firm=extra&from=2020-01-01",  # filtered
+    "/review/import",
     "/dashboard",
 ]
 FIRM_PAGES = ["/firms", "/firms/{by}", "/matches", "/messages", "/messages/{thread}"]
