@@ -3,6 +3,7 @@ the conflict page, the detail page."""
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from matchmaker.models import AuditEntry
@@ -165,3 +166,37 @@ def test_an_officer_lands_on_the_review_queue_after_signing_in(client, auth, wor
     response = auth.login("staff@example.com")
     assert response.headers["Location"] == "/"
     assert client.get("/").headers["Location"] == "/review"
+
+
+def test_dashboard_charts_use_the_site_colours_and_keep_small_stages_visible(
+    client, auth, world, db_session
+):
+    import re
+
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve")
+    decide(client, world.other_proposal_id, "reject")
+    html = client.get("/dashboard").get_data(as_text=True)
+    decisions = html.split('id="decisions-chart"', 1)[1].split("</figure>", 1)[0]
+    assert 'class="series-approved"><title>' in decisions
+    assert 'class="series-rejected"><title>' in decisions
+    legend = decisions.split('<ul class="chart-legend">', 1)[1].split("</ul>", 1)[0]
+    assert "series-approved" in legend and "Approved" in legend and "Rejected" in legend
+    funnel = html.split('id="funnel-chart"', 1)[1].split("</figure>", 1)[0]
+    widths = {
+        kind: float(w)
+        for w, kind in re.findall(r'width="([\d.]+)" height="8" class="series-(\w+)"', funnel)
+    }
+    # 2 proposed and 1 approved in tractors: the square-root scale keeps 1 at 71% of 2's bar.
+    assert widths["approved"] == pytest.approx(widths["proposed"] / 2**0.5, rel=0.01)
+    assert '<text x="' in funnel and 'class="chart-value">1</text>' in funnel
+
+
+def test_dashboard_charts_mirror_in_urdu(client, auth, world):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve")
+    client.set_cookie("lang", "ur")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'dir="rtl"' in html
+    decisions = html.split('id="decisions-chart"', 1)[1].split("</figure>", 1)[0]
+    assert 'text-anchor="start" direction="rtl"' in decisions
