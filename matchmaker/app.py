@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from matchmaker import config as config_module
+from matchmaker.web import assets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)  # after the API's: the site's handlers answer its errors too
     register_commands(app)
     register_template_helpers(app)
+    assets.register(app)
     return app
 
 
