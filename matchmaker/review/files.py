@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from datetime import date
 from pathlib import Path
 
@@ -89,10 +90,20 @@ def firms_download(fmt: str):
 # --- the firms import --------------------------------------------------------------------------
 
 
+STAGED_FOR = 24 * 3600  # a checked file not imported within a day is removed
+
+
 def _staging() -> Path:
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _remove_old_staged(folder: Path) -> None:
+    limit = time.time() - STAGED_FOR
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def _staged(token: str, fmt: str) -> Path:
@@ -137,7 +148,9 @@ def import_check():
     token = None
     if not report.errors and report.valid:
         token = secrets.token_urlsafe(24)
-        (_staging() / f"{token}.{fmt}").write_bytes(data)
+        folder = _staging()
+        _remove_old_staged(folder)
+        (folder / f"{token}.{fmt}").write_bytes(data)
     return render_template(
         "review/import.html",
         form=form,
