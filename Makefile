@@ -15,12 +15,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# pip shows each package and a progress bar: the first install takes a few minutes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@echo "Installing matchmaker and its dependencies into $(VENV) (a few minutes the first time)..."
+	$(BIN)/pip install --progress-bar on -e .
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "Installing matchmaker with its test tools into $(VENV) (a few minutes the first time)..."
+	$(BIN)/pip install --progress-bar on -e '.[test]'
 	touch $@ $(STAMP)
 
 install: $(STAMP) $(MO)
@@ -39,10 +42,13 @@ messages: $(STAMP)
 	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations \
 		--width 100 --ignore-obsolete
 
+# `make run PORT=8080` serves elsewhere (e-mailed links follow unless SITE_URL is set).
+PORT ?= 5000
 run: $(STAMP) $(MO)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Production serving: gunicorn, 2 x cores + 1 workers (gunicorn.conf.py). Needs SECRET_KEY and,
 # for more than one server, DATABASE_URL (PostgreSQL) and REDIS_URL.

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from matchmaker import config as config_module
+from matchmaker.web import assets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)  # after the API's: the site's handlers answer its errors too
     register_commands(app)
     register_template_helpers(app)
+    assets.register(app)
     return app
 
 
@@ -152,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.events.routes import bp as events_bp
     from matchmaker.firms.routes import bp as firms_bp
     from matchmaker.messages.routes import bp as messages_bp
+    from matchmaker.review.files import bp as review_files_bp
     from matchmaker.review.routes import bp as review_bp
     from matchmaker.web.site import bp as main_bp
 
@@ -159,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(firms_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(review_files_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(events_bp)
 

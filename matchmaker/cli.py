@@ -162,6 +162,7 @@ def match_run(top_k: int) -> None:
                 progress,
                 write_batch=current_app.config["MATCH_WRITE_BATCH"],
                 embed_progress=embed_progress,
+                min_score=current_app.config["MATCH_MIN_SCORE"],
             )
         finally:
             for each in embedding:
@@ -233,10 +234,14 @@ def seed_demo() -> None:
     result = demo.seed(db.session, current_app.config["STATE_DIR"])
     if result is None:
         click.echo("The database already has firms: no demo data loaded.")
-        return
-    click.echo(f"Loaded {result.firms} demo firms and {result.proposals} proposals.")
+        sign_ins = demo.demo_sign_ins(db.session)
+        if not sign_ins:
+            return
+    else:
+        click.echo(f"Loaded {result.firms} demo firms and {result.proposals} proposals.")
+        sign_ins = result.sign_ins
     click.echo("Demo sign-ins (development only):")
-    for email, password, role in result.sign_ins:
+    for email, password, role in sign_ins:
         click.echo(f"  {role:<5} {email}  password: {password}")
 
 

@@ -28,6 +28,7 @@ class Config:
     MESSAGES_PER_PAGE = 50
     PROXY_COUNT = 0  # reverse proxies in front (their X-Forwarded-For is trusted)
     MATCH_TOP_K = 10
+    MATCH_MIN_SCORE = 0.30  # no proposal below this score (services/matching.py: how chosen)
     MATCH_WRITE_BATCH = 50_000  # proposals explained and written per batch
     REDIS_URL: str | None = None
     REDIS_PREFIX = "matchmaker"  # names the job queue and starts every key kept in Redis
@@ -58,6 +59,11 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["REDIS_PREFIX"] = env["MATCHMAKER_REDIS_PREFIX"]
     if env.get("MATCHMAKER_API_RATE_LIMIT"):
         config["API_RATE_LIMIT"] = env["MATCHMAKER_API_RATE_LIMIT"]
+    if env.get("MATCHMAKER_MIN_SCORE"):
+        try:
+            config["MATCH_MIN_SCORE"] = min(max(float(env["MATCHMAKER_MIN_SCORE"]), 0.0), 1.0)
+        except ValueError as exc:
+            raise ConfigError("MATCHMAKER_MIN_SCORE must be a number from 0 to 1") from exc
     if env.get("MATCHMAKER_STATE_DIR"):
         config["STATE_DIR"] = env["MATCHMAKER_STATE_DIR"]
     if env.get("TRUSTED_HOSTS"):

@@ -39,7 +39,10 @@ def refresh_job(firm_ids: list[int]) -> int:
     from matchmaker.services.matching import refresh_firms
 
     try:
-        return refresh_firms(db.session, firm_ids, current_app.config["STATE_DIR"]).proposals
+        config = current_app.config
+        return refresh_firms(
+            db.session, firm_ids, config["STATE_DIR"], min_score=config["MATCH_MIN_SCORE"]
+        ).proposals
     except Exception:  # matching must never undo the profile save that asked for it
         db.session.rollback()
         log.exception("could not refresh the proposals of firms %s", firm_ids)
@@ -79,6 +82,7 @@ def recompute_job(top_k: int = 10) -> str:
                 top_k,
                 progress,
                 write_batch=current_app.config["MATCH_WRITE_BATCH"],
+                min_score=current_app.config["MATCH_MIN_SCORE"],
             )
         except Exception:
             db.session.rollback()

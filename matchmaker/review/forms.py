@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup, escape
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
@@ -87,10 +88,52 @@ class DecisionForm(FlaskForm):
         )
 
 
-class BulkDecisionForm(FlaskForm):
+class BulkChoiceForm(FlaskForm):
+    """The queue's bulk bar: which decision for the ticked proposals (none chosen at first).
+    It is sent by GET to the confirmation page, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
     decision = SelectField(
-        _l("Decision for the selected proposals"),
-        choices=choices([("approve", _l("Approve selected")), ("reject", _l("Reject selected"))]),
+        _l("With the selected proposals"),
+        choices=choices(
+            [
+                ("", _l("— choose —")),
+                ("approve", _l("Approve selected")),
+                ("reject", _l("Reject selected")),
+            ]
+        ),
         validators=[DataRequired(), AnyOf(list(DECISIONS))],
+        render_kw={"required": True},
     )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+
+
+class BulkDecisionForm(FlaskForm):
+    """The confirmed bulk decision (the ids are posted as `ids`, one field each)."""
+
+    decision = HiddenField("", validators=[DataRequired(), AnyOf(list(DECISIONS))])
+    note = TextAreaField(
+        _l("Note for all of them"),
+        validators=[Optional(), Length(max=MAX_NOTE)],
+        render_kw={"rows": 2, "maxlength": MAX_NOTE},
+    )
+    reject_reason = SelectField(
+        _l("Reason for the rejection"),
+        choices=choices([("", "—"), *((code, _l(text)) for code, text in REJECT_REASONS.items())]),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    back = HiddenField("")
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("File of firms (.jsonl, .csv or .xlsx)"),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+        render_kw={"accept": ".jsonl,.ndjson,.json,.csv,.xlsx"},
+    )
+
+
+class ImportRunForm(FlaskForm):
+    """Imports the file the dry run checked (its token is in the address)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -11,10 +12,10 @@ from flask_login import current_user, login_required
 
 from matchmaker import jobs
 from matchmaker.extensions import db
-from matchmaker.review.forms import BulkDecisionForm, DecisionForm
-from matchmaker.services import dashboard, proposals, review
+from matchmaker.review.forms import BulkChoiceForm, BulkDecisionForm, DecisionForm
+from matchmaker.services import dashboard, exports, proposals, review
 from matchmaker.services.errors import StaleVersion
-from matchmaker.services.reference import SECTORS
+from matchmaker.services.reference import SECTORS, TYPE_BY_CODE
 from matchmaker.web.forms import page_arg
 from matchmaker.web.security import is_safe_next
 
@@ -32,27 +33,44 @@ def staff_required(view):
     return wrapped
 
 
-def _float_arg(name: str) -> float | None:
+def _float_arg(args, name: str) -> float | None:
     try:
-        value = float(request.args.get(name, ""))
+        value = float(args.get(name, ""))
     except ValueError:
         return None
     return min(max(value, 0.0), 1.0)
+
+
+FILTER_KEYS = ("status", "sector", "country", "min_score", "max_score", "q", "sort")
+
+
+def _queue_filter(args) -> proposals.QueueFilter:
+    return proposals.QueueFilter(
+        status=args.get("status", "proposed"),
+        sector=args.get("sector", "")[:32],
+        country=args.get("country", "")[:2].upper(),
+        min_score=_float_arg(args, "min_score"),
+        max_score=_float_arg(args, "max_score"),
+        q=args.get("q", "").strip()[:100],
+        sort=args.get("sort", "score"),
+    )
+
+
+def _filter_args(args, *, page: bool = True) -> dict[str, str]:
+    """The queue's filters as given (and its page): kept in every link back to the queue."""
+    keys = (*FILTER_KEYS, "page") if page else FILTER_KEYS
+    return {k: args[k][:100] for k in keys if args.get(k)}
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) < 12][:200]
 
 
 @bp.get("/review")
 @staff_required
 def queue():
     args = request.args
-    filters = proposals.QueueFilter(
-        status=args.get("status", "proposed"),
-        sector=args.get("sector", "")[:32],
-        country=args.get("country", "")[:2].upper(),
-        min_score=_float_arg("min_score"),
-        max_score=_float_arg("max_score"),
-        q=args.get("q", "").strip()[:100],
-        sort=args.get("sort", "score"),
-    )
+    filters = _queue_filter(args)
     page = proposals.queue_page(
         db.session,
         current_user,
@@ -64,9 +82,10 @@ def queue():
         "review/queue.html",
         page=page,
         filters=filters,
+        filter_args=_filter_args(args),
         sectors=SECTORS,
         form=DecisionForm(),
-        bulk_form=BulkDecisionForm(),
+        bulk_form=BulkChoiceForm(request.args),
     )
 
 
@@ -74,12 +93,30 @@ def queue():
 @staff_required
 def detail(proposal_id: int):
     proposal = review.get_proposal(db.session, proposal_id)
+    filter_args = _filter_args(request.args)
+    next_id = review.next_proposal_id(
+        db.session, current_user, _queue_filter(request.args), proposal
+    )
     return render_template(
         "review/detail.html",
         proposal=proposal,
         form=DecisionForm(),
         history=review.proposal_history(db.session, proposal_id),
+        filter_args=filter_args,
+        next_id=next_id,
+        after_decision=_after_decision(next_id, filter_args),
+        other_proposals=review.other_proposals(db.session, current_user, proposal),
+        signals=review.signal_rows(proposal.signals),
+        type_labels={code: kind.label for code, kind in TYPE_BY_CODE.items()},
     )
+
+
+def _after_decision(next_id: int | None, filter_args: dict[str, str]) -> str:
+    """Where a decision on the detail page leads: the next proposal of the same filter, or
+    the queue under that filter when none is left."""
+    if next_id is None:
+        return url_for("review.queue", **filter_args)
+    return url_for("review.detail", proposal_id=next_id, **filter_args)
 
 
 @bp.post("/review/<int:proposal_id>")
@@ -104,8 +141,13 @@ def decide(proposal_id: int):
             expected_version=form.version.data,
         )
     except StaleVersion as exc:
+        current = review.get_proposal(db.session, proposal_id)
         return render_template(
-            "review/conflict.html", message=exc.message, proposal_id=proposal_id
+            "review/conflict.html",
+            message=exc.message,
+            proposal=current,
+            form=form,
+            typed_decision=form.decision.data,
         ), 409
     text = (
         _("Proposal %(pk)s – %(by)s approved.", pk=proposal.pk_firm.name, by=proposal.by_firm.name)
@@ -119,32 +161,108 @@ def decide(proposal_id: int):
     return redirect(target if is_safe_next(target) else url_for("review.queue"))
 
 
+@bp.get("/review/bulk")
+@staff_required
+def bulk_confirm():
+    """What the ticked proposals' bulk decision will do, to confirm (nothing is changed yet)."""
+    filter_args = _filter_args(request.args)
+    back = url_for("review.queue", **filter_args)
+    choice = BulkChoiceForm(request.args)
+    ids = _ids(request.args.getlist("ids"))
+    if not ids:
+        flash(_("Select at least one proposal first."), "error")
+        return redirect(back)
+    if not choice.validate():
+        flash(_("Choose whether to approve or reject the selected proposals."), "error")
+        return redirect(back)
+    preview = review.bulk_preview(db.session, current_user, ids, choice.decision.data)
+    form = BulkDecisionForm(decision=choice.decision.data, back=back)
+    return render_template("review/bulk_confirm.html", preview=preview, form=form, back=back)
+
+
 @bp.post("/review/bulk")
 @staff_required
 def bulk():
     form = BulkDecisionForm()
+    back = form.back.data if is_safe_next(form.back.data) else url_for("review.queue")
     if not form.validate():
         abort(400, _("The bulk decision could not be read."))
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 12][:200]
+    ids = _ids(request.form.getlist("ids"))
     if not ids:
         flash(_("Select at least one proposal first."), "error")
-        return redirect(
-            request.referrer if is_safe_next(request.referrer) else url_for("review.queue")
-        )
-    done, problems = review.decide_many(
-        db.session, current_user, ids, form.decision.data, form.note.data
+        return redirect(back)
+    result = review.decide_many(
+        db.session,
+        current_user,
+        ids,
+        form.decision.data,
+        form.note.data,
+        reject_reason=form.reject_reason.data or None,
     )
-    flash(ngettext("%(num)s proposal decided.", "%(num)s proposals decided.", done), "success")
-    for problem in problems:
+    flash(_bulk_summary(form.decision.data, result), "success")
+    for problem in result.problems:
         flash(problem, "error")
-    return redirect(url_for("review.queue"))
+    return redirect(back)
+
+
+def _bulk_summary(decision: str, result: review.BulkResult) -> str:
+    if decision == "approve":
+        text = (
+            ngettext("%(num)s proposal approved.", "%(num)s proposals approved.", result.decided)
+            + " "
+            + ngettext(
+                "%(num)s e-mail sent; the partners now see each other's contacts.",
+                "%(num)s e-mails sent; the partners now see each other's contacts.",
+                result.emails,
+            )
+        )
+    else:
+        text = ngettext("%(num)s proposal rejected.", "%(num)s proposals rejected.", result.decided)
+    if result.unchanged:
+        text += " " + ngettext(
+            "%(num)s was already so and is unchanged.",
+            "%(num)s were already so and are unchanged.",
+            result.unchanged,
+        )
+    return text
+
+
+AUDIT_KEYS = ("officer", "from", "to", "firm")
+
+
+def audit_filter(args) -> exports.AuditFilter:
+    officer = args.get("officer", "")
+    return exports.AuditFilter(
+        officer_id=int(officer) if officer.isdigit() and len(officer) < 10 else None,
+        firm=args.get("firm", "").strip()[:100],
+        date_from=_date_arg(args.get("from", "")),
+        date_to=_date_arg(args.get("to", "")),
+    )
+
+
+def _date_arg(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 @bp.get("/review/audit")
 @staff_required
 def audit():
-    page = review.audit_page(db.session, current_user, page=page_arg(request.args), per_page=50)
-    return render_template("review/audit.html", page=page)
+    filters = audit_filter(request.args)
+    page = review.audit_page(
+        db.session, current_user, page=page_arg(request.args), per_page=50, filters=filters
+    )
+    return render_template(
+        "review/audit.html",
+        page=page,
+        filters=filters,
+        officers=exports.officers(db.session, current_user),
+        download_args={
+            k: v for k, v in request.args.items() if k in ("officer", "from", "to", "firm")
+        },
+    )
 
 
 @bp.get("/dashboard")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from matchmaker.models import Firm, Proposal, Role
 from matchmaker.services import accounts, importing, matching, messaging, review
+from matchmaker.services.passwords import verify_password
 
 DEMO_FIRMS = Path(__file__).resolve().parent.parent / "demo" / "firms.jsonl"
 # Development-only accounts; seed-demo refuses to run in production.
@@ -23,6 +24,16 @@ class SeedResult:
     firms: int = 0
     proposals: int = 0
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def demo_sign_ins(session: Session) -> list[tuple[str, str, str]]:
+    """The demo accounts still there with their demo password (listed on every `make run`)."""
+    found = []
+    for email, password, role, *_ in (STAFF, PK_USER, BY_USER):
+        user = accounts.find_user(session, email)
+        if user is not None and verify_password(user.password_hash, password):
+            found.append((email, password, "staff" if role == Role.STAFF else "firm"))
+    return found
 
 
 def seed(session: Session, state_dir: str | Path) -> SeedResult | None:

@@ -1,14 +1,16 @@
-"""Import and export of firm records (JSON Lines and CSV), as the contract defines them."""
+"""Import and export of firm records (JSON Lines, CSV and XLSX), as the contract defines them."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -38,13 +40,45 @@ class UnsupportedFormat(ValueError):
     pass
 
 
+SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
+ZIP_MAGIC = b"PK\x03\x04"
+
+
 def file_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix == ".csv":
-        return "csv"
-    raise UnsupportedFormat(f"{path}: use a .jsonl or .csv file")
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    raise UnsupportedFormat(f"{path}: use a .jsonl, .csv or .xlsx file")
+
+
+def sniff(data: bytes, fmt: str) -> str | None:
+    """Whether the bytes are what their name says (`fmt`); a problem code if not:
+    "empty", "not_xlsx", "binary", "not_utf8", "html" or "not_json_lines"."""
+    if not data.strip():
+        return "empty"
+    if fmt == "xlsx":
+        if not data.startswith(ZIP_MAGIC):
+            return "not_xlsx"
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return "not_xlsx"
+        return None if "xl/workbook.xml" in names else "not_xlsx"
+    if data.startswith(ZIP_MAGIC) or b"\x00" in data[:65536]:
+        return "binary"
+    try:
+        text = data[:65536].decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < 65536 - 4:  # not a character cut at the end of the sample
+            return "not_utf8"
+        text = data[: exc.start].decode("utf-8-sig")
+    start = text.lstrip()[:15].lower()
+    if start.startswith(("<!doctype", "<html", "<?xml", "<head", "<body", "<script")):
+        return "html"
+    if fmt == "jsonl" and not start.startswith("{"):
+        return "not_json_lines"
+    return None
 
 
 def parse_jsonl(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
@@ -96,8 +130,64 @@ def parse_csv(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str 
         )
 
 
+def parse_xlsx(stream: BinaryIO) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """The first sheet: a header row, then one firm a row (numbered as the sheet numbers
+    them); lists separated by ';' as in CSV."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        yield 1, None, f"not a readable workbook ({type(exc).__name__})"
+        return
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [_xlsx_text(h) or "" for h in next(rows, ())]
+        width = len(header)
+        while header and not header[-1]:
+            header.pop()
+        for number, row in enumerate(rows, start=2):
+            cells = [_xlsx_text(c) for c in row[:width]]
+            if not any(cells):
+                continue
+            extra = [c for c in cells[len(header) :] if c]
+            if extra:
+                yield number, None, f"expected {len(header)} cells, got {len(header) + len(extra)}"
+                continue
+            cells += [None] * (len(header) - len(cells))
+            yield number, {h: c for h, c in zip(header, cells, strict=False) if h}, None
+    finally:
+        book.close()
+
+
+def _xlsx_text(value: Any) -> str | None:
+    """A cell as the text CSV would carry (an integral number without '.0'); None if empty."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date):
+        value = value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def parse_bytes(data: bytes, fmt: str) -> list[tuple[str, int, dict[str, Any] | None, str | None]]:
+    """Records of an uploaded file, as `read_records` gives them."""
+    if fmt == "xlsx":
+        items = parse_xlsx(io.BytesIO(data))
+    else:
+        text = io.StringIO(data.decode("utf-8-sig"), newline=None if fmt == "jsonl" else "")
+        items = (parse_jsonl if fmt == "jsonl" else parse_csv)(text)
+    return [(fmt, *item) for item in items]
+
+
 def read_records(path: str | Path):
     fmt = file_format(path)
+    if fmt == "xlsx":
+        with open(path, "rb") as binary:
+            yield from ((fmt, *item) for item in parse_xlsx(binary))
+        return
     with open(path, encoding="utf-8-sig", newline="") as stream:
         parser = parse_jsonl if fmt == "jsonl" else parse_csv
         yield from ((fmt, *item) for item in parser(stream))
@@ -120,8 +210,8 @@ def import_firms(
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress("checked", count)
         if raw is None:
-            # CONTRACT: the field of a line that does not parse is `json` or `csv`.
-            field_name = "csv" if fmt == "csv" else "json"
+            # CONTRACT: the field of a line that does not parse is `json` or `csv` (or `xlsx`).
+            field_name = {"csv": "csv", "xlsx": "xlsx"}.get(fmt, "json")
             report.errors.append(f"line {number}: {field_name}: {problem}")
             continue
         record, errors = validate_record(raw, TAXONOMY)

@@ -62,6 +62,38 @@ def proposal_approved(firm: Firm, partner: Firm) -> bool:
     return _send(firm, subject, body)
 
 
+def recipient_count(firm: Firm) -> int:
+    """How many addresses an e-mail to this firm goes to (0: it gets none)."""
+    return len(_recipients(firm))
+
+
+def introductions_approved(firm: Firm, partners: list[Firm]) -> int:
+    """One e-mail for every introduction of the firm approved at once (a bulk decision);
+    how many addresses it went to."""
+    if not partners:
+        return 0
+    if len(partners) == 1:
+        return recipient_count(firm) if proposal_approved(firm, partners[0]) else 0
+    link = ports().links.introductions()
+    with force_locale(_locale(firm.user)):
+        subject = _("EDB has introduced you to %(num)s partners", num=len(partners))
+        lines = "\n".join(f"- {p.name} ({p.country})" for p in partners)
+        body = (
+            _(
+                "Good news: the Engineering Development Board approved introductions between "
+                "%(firm)s and these partners:",
+                firm=firm.name,
+            )
+            + "\n\n"
+            + lines
+            + "\n\n"
+            + _("See the partners' profiles and write to them: %(link)s", link=link)
+            + "\n\n"
+            + _footer()
+        )
+    return recipient_count(firm) if _send(firm, subject, body) else 0
+
+
 def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
     link = ports().links.thread(thread_id)
     with force_locale(_locale(firm.user)):

@@ -215,3 +215,10 @@ def visible_proposal(session: Session, user: User, proposal_id: int) -> Proposal
     if not found:
         raise NotFound(_("No such proposal."))
     return found[0]
+
+
+def queue_ids(session: Session, filters: QueueFilter) -> Select:
+    """The ids of the queue's proposals under `filters`, in the queue's order, as a statement
+    to narrow further (the next proposal after a decision)."""
+    filters = _with_search_firms(session, filters)
+    return _filtered(select(Proposal.id), filters)

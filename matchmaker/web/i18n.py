@@ -39,7 +39,10 @@ TERMS = {
 
 
 def select_locale() -> str:
-    if not has_request_context() or request.path.startswith("/api/"):
+    # The API answers in English; its documentation page is a page like the others.
+    if not has_request_context() or (
+        request.path.startswith("/api/") and request.path != "/api/v1/docs"
+    ):
         return DEFAULT_LOCALE
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:

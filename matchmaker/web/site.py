@@ -18,7 +18,7 @@ bp = Blueprint("main", __name__)
 def index():
     if current_user.is_authenticated:
         if current_user.is_staff:
-            return redirect(url_for("firms.directory"))
+            return redirect(url_for("review.queue"))
         if current_user.firm is None:
             return redirect(url_for("firms.edit"))
         return redirect(url_for("firms.show", firm_id=current_user.firm_id))

@@ -145,7 +145,12 @@ def test_officer_reviews_decides_and_sees_the_dashboard(pages, say, world, lang,
     page.fill("textarea[name=note]", "Approved in the browser test")
     page.click("main button.approve")
     page.wait_for_load_state()
-    assert say(lang, "approved") in page.text_content("main .status")
+    # The decision leads on to the next proposal of the queue, saying what was done.
+    done = say(
+        lang, "Proposal %(pk)s – %(by)s approved.", pk="Indus Assemblers", by="Neman Tractors"
+    )
+    assert done in page.text_content(".flashes")
+    assert "Other Firm" in page.text_content("h1")
     page.goto("/dashboard")
     assert say(lang, "Introduction funnel by sector") in page.text_content("main")
     assert page.locator("svg[role=img]").count() == 4  # funnel, outcomes, firms, decisions

@@ -17,6 +17,16 @@ def test_seed_demo_loads_a_living_site_once(runner, db_session):
     assert again.exit_code == 0
     assert "already has firms" in again.output
     assert db_session.scalar(select(func.count(User.id))) == 3
+    # The sign-ins are listed on every run, while their demo passwords hold.
+    assert "staff officer@edb.demo  password: demo-officer-pass" in again.output
+    from matchmaker.services import accounts
+
+    accounts.set_password(
+        db_session, accounts.find_user(db_session, "neman@firm.demo"), "a changed secret 99"
+    )
+    db_session.commit()
+    third = runner.invoke(args=["seed-demo"]).output
+    assert "officer@edb.demo" in third and "neman@firm.demo" not in third
 
 
 def test_seed_demo_refuses_production(app, runner, db_session):

@@ -65,7 +65,8 @@ def test_a_decided_pair_that_leaves_every_top_k_is_kept_and_rescored(
     assert kept.score < score_before  # rescored: a rice firm fits a tractor maker less
 
 
-def test_proposed_pairs_that_fall_out_are_removed(runner, make_firm, db_session):
+def test_proposed_pairs_that_fall_out_are_removed(runner, make_firm, db_session, app):
+    app.config["MATCH_MIN_SCORE"] = 0.0  # every pair of the top 3, however weak
     firms = seed(make_firm)
     runner.invoke(args=["match", "run", "--top", "3"])
     assert pair(db_session, firms["PK-1"], firms["BY-3"]) is not None
@@ -73,6 +74,29 @@ def test_proposed_pairs_that_fall_out_are_removed(runner, make_firm, db_session)
     assert "6 removed" in result.output  # of the 9 pairs, the 3 complementary ones stay
     db_session.expire_all()
     assert pair(db_session, firms["PK-1"], firms["BY-3"]) is None
+
+
+def test_no_pair_below_the_minimum_score_is_proposed_but_decided_ones_stay(
+    runner, make_firm, make_user, db_session, app
+):
+    firms = seed(make_firm)
+    app.config["MATCH_MIN_SCORE"] = 0.0
+    runner.invoke(args=["match", "run", "--top", "3"])
+    scores = db_session.scalars(select(Proposal.score)).all()
+    assert len(scores) == 9 and min(scores) < 0.30  # the mismatched pairs are weak
+    weak = db_session.scalar(select(Proposal).order_by(Proposal.score).limit(1))
+    staff = make_user("officer@example.com", role="staff")
+    review.decide(db_session, db_session.merge(staff), weak.id, "reject", "Weak")
+    app.config["MATCH_MIN_SCORE"] = 0.30
+    result = runner.invoke(args=["match", "run", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    db_session.expire_all()
+    left = db_session.scalars(select(Proposal)).all()
+    assert all(p.score >= 0.30 for p in left if p.status == "proposed")
+    assert len([p for p in left if p.status == "proposed"]) < 8
+    kept = db_session.get(Proposal, weak.id)
+    assert (kept.status, kept.note) == ("rejected", "Weak")  # a decision outlives the bar
+    assert pair(db_session, firms["PK-1"], firms["BY-1"]).status == "proposed"
 
 
 def test_match_export_follows_the_contract(runner, make_firm, tmp_path):

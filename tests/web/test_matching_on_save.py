@@ -62,6 +62,8 @@ def test_a_profile_saved_through_the_form_gets_the_top_k_of_a_full_run(
     assert response.status_code == 302
     firm_id = db_session.scalar(select(Firm.id).where(Firm.name == "Минский завод тягачей"))
     after_save = _top(db_session, firm_id)
-    assert len(after_save) == 10
+    # Its top 10, less the pairs under the minimum score (on either path alike).
+    assert 0 < len(after_save) <= 10
+    assert all(score >= 0.30 for _, score in after_save)
     assert runner.invoke(args=["match", "run"]).exit_code == 0
     assert _top(db_session, firm_id) == after_save

@@ -15,7 +15,11 @@ STAFF_PAGES = [
     "/review?status=approved",
     "/review?q=extra",  # a search by firm: its firms looked up once, however many match
     "/review/{proposal}",
+    "/review/{proposal}?status=all&sort=newest",  # with the next proposal of the filter
+    "/review/bulk?decision=approve&ids={proposal}&ids={other}",
     "/review/audit",
+    "/review/audit?firm=extra&from=2020-01-01",  # filtered
+    "/review/import",
     "/dashboard",
 ]
 FIRM_PAGES = ["/firms", "/firms/{by}", "/matches", "/messages", "/messages/{thread}"]
@@ -84,13 +88,32 @@ def test_page_query_counts_do_not_grow_with_data(
     decide(client, world.proposal_id, "approve", note="first")
     auth.logout()
     thread_id = db_session.scalar(select(Thread.id))
-    ids = {"by": world.by.id, "proposal": world.proposal_id, "thread": thread_id}
+    ids = {
+        "by": world.by.id,
+        "proposal": world.proposal_id,
+        "other": world.other_proposal_id,
+        "thread": thread_id,
+    }
     auth.login(email)
     small = {p: count_queries(app, client, p.format(**ids)) for p in pages}
     grow(world, make_firm, db_session, 12)
     large = {p: count_queries(app, client, p.format(**ids)) for p in pages}
     assert large == small
     assert max(small.values()) <= 15, small
+
+
+def test_a_bulk_confirmation_is_a_fixed_number_of_queries(
+    app, client, auth, world, make_firm, db_session
+):
+    auth.login("staff@example.com")
+
+    def confirm_page() -> str:
+        ids = db_session.scalars(select(Proposal.id)).all()
+        return "/review/bulk?decision=approve&" + "&".join(f"ids={i}" for i in ids)
+
+    small = count_queries(app, client, confirm_page())
+    grow(world, make_firm, db_session, 12)
+    assert count_queries(app, client, confirm_page()) == small <= 8
 
 
 @pytest.mark.parametrize("email", ["staff@example.com", "by@example.com"])
