@@ -5,12 +5,13 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matchmaker.services.firm_records import MAX_LENGTH
 from matchmaker.services.reference import COUNTRIES
+from matchmaker.services.requests import MAX_REQUEST_MESSAGE
 from matchmaker.web.forms import choices
 
 
@@ -63,3 +64,27 @@ class FirmForm(FlaskForm):
 
     def record_data(self) -> dict[str, Any]:
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class IntroductionRequestForm(FlaskForm):
+    """Ask EDB to introduce the firm to a partner: a short, optional word to the officers."""
+
+    message = TextAreaField(
+        _l("A short message to EDB (optional)"),
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_REQUEST_MESSAGE,
+                message=_l("At most %(num)s characters.", num=MAX_REQUEST_MESSAGE),
+            ),
+        ],
+        render_kw={"rows": 3, "maxlength": MAX_REQUEST_MESSAGE, "dir": "auto"},
+        description=_l("Why this partner? EDB reads it; the other firm does not."),
+    )
+    next = HiddenField()
+
+
+class PartnerActionForm(FlaskForm):
+    """Save or forget a partner: CSRF and where to go back to."""
+
+    next = HiddenField()

@@ -14,6 +14,7 @@ from matchmaker.models.firm import (
 from matchmaker.models.matching_state import EngineChange, EngineGeneration, FirmEmbedding
 from matchmaker.models.message import Message, Thread, ThreadRead
 from matchmaker.models.proposal import Proposal, ProposalStatus
+from matchmaker.models.saved import SavedPartner
 from matchmaker.models.token import ApiToken
 from matchmaker.models.user import Role, User
 
@@ -34,6 +35,7 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "Role",
+    "SavedPartner",
     "Sector",
     "Thread",
     "ThreadRead",

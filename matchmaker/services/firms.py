@@ -249,6 +249,18 @@ def firm_row(session: Session, viewer: User, firm_id: int) -> FirmRow:
     return _firm_rows(session, found)[0]
 
 
+def firm_rows(session: Session, viewer: User, firm_ids: list[int]) -> list[FirmRow]:
+    """These firms' records as the viewer may see them, in the order of `firm_ids`."""
+    if not firm_ids:
+        return []
+    stmt = _rows_select(viewer_kind(viewer)).where(Firm.id.in_(firm_ids))
+    found = {
+        row.id: row
+        for row in _firm_rows(session, session.execute(stmt, viewer_parameters(viewer)).all())
+    }
+    return [found[i] for i in firm_ids if i in found]
+
+
 def _firm_rows(session: Session, rows) -> list[FirmRow]:
     lists = list_fields(session, [row.id for row in rows])
     none: dict[str, list[str]] = {}

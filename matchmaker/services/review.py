@@ -102,11 +102,11 @@ def decide(
             note=_audit_note(note, reject_reason),
         )
     )
-    if new_status == Status.APPROVED:
-        _open_thread(session, proposal)
+    opened = new_status == Status.APPROVED and _open_thread(session, proposal)
     session.commit()
     session.refresh(proposal)
-    if new_status == Status.APPROVED and old_status != Status.APPROVED:
+    # "Good news" once per pair: approved again after a reversal, its thread is there already.
+    if opened:
         notifications.proposal_approved(proposal.pk_firm, proposal.by_firm)
         notifications.proposal_approved(proposal.by_firm, proposal.pk_firm)
     return proposal
@@ -119,15 +119,17 @@ def _audit_note(note: str | None, reject_reason: str | None) -> str | None:
     return note
 
 
-def _open_thread(session: Session, proposal: Proposal) -> None:
+def _open_thread(session: Session, proposal: Proposal) -> bool:
+    """The pair's conversation, made on its first approval; whether it is new."""
     if session.scalar(select(Thread.id).where(Thread.proposal_id == proposal.id)) is not None:
-        return
+        return False
     thread = Thread(proposal_id=proposal.id)
     session.add(thread)
     session.flush()
     # Read markers exist from the start, so posting only ever updates them.
     for firm_id in (proposal.pk_firm_id, proposal.by_firm_id):
         session.add(ThreadRead(thread_id=thread.id, firm_id=firm_id, last_read_message_id=0))
+    return True
 
 
 def decide_many(
