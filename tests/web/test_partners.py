@@ -213,3 +213,19 @@ def test_re_approving_sends_no_second_good_news(client, auth, world, app):
     decide(client, world.proposal_id, "reject")
     decide(client, world.proposal_id, "approve")
     assert mails(app).count("Good news") == 2
+
+
+def test_the_home_page_lists_introductions_and_unread_messages(client, auth, world, db_session):
+    tid = approve_and_thread(client, auth, world, db_session)
+    auth.login("by@example.com")
+    token = csrf_token(client, "/matches")
+    client.post(f"/messages/{tid}", data={"body": "First line\nsecond line", "csrf_token": token})
+    auth.logout()
+    auth.login("pk@example.com")
+    home = client.get("/home").get_data(as_text=True)
+    introductions = home.split('id="introductions"')[1].split("</section>")[0]
+    assert '<p class="figure">1</p>' in introductions and "Neman Tractors" in introductions
+    unread = home.split('id="unread"')[1].split("</section>")[0]
+    assert '<p class="figure">1</p>' in unread
+    assert '<p class="preview" dir="auto">First line</p>' in home
+    assert "second line" not in home
