@@ -30,7 +30,11 @@ def involves(firm_id) -> ColumnElement[bool]:
 
 
 def _declined_sql() -> ColumnElement[bool]:
-    return or_(Proposal.pk_response == "declined", Proposal.by_response == "declined")
+    # Never NULL (an unanswered side is NULL): PostgreSQL sorts NULL after true.
+    return or_(
+        func.coalesce(Proposal.pk_response, "") == "declined",
+        func.coalesce(Proposal.by_response, "") == "declined",
+    )
 
 
 def _state_sql() -> ColumnElement[str]:
