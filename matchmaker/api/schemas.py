@@ -202,6 +202,14 @@ class ThreadSchema(ma.Schema):
     partner = ma.fields.Nested(FirmBriefSchema, required=True)
     unread = ma.fields.Integer(required=True)
     last_message_at = UTCDateTime(allow_none=True, required=True)
+    state = ma.fields.String(
+        required=True,
+        validate=validate.OneOf(["open", "closed", "withdrawn"]),
+        metadata={
+            "description": "open; closed (a firm declined the introduction) or withdrawn (EDB "
+            "reversed its approval): both read-only"
+        },
+    )
 
 
 class MessageSchema(ma.Schema):

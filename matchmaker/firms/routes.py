@@ -7,12 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
-from matchmaker.firms.forms import FirmForm
+from matchmaker.firms.forms import FirmForm, IntroductionRequestForm, PartnerActionForm
 from matchmaker.services import firms as firm_service
-from matchmaker.services.errors import ValidationFailed
+from matchmaker.services import matching, pipeline, requests
+from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.services.firm_records import record_of
 from matchmaker.services.reference import COOPERATION_TYPES, SECTORS, TYPE_BY_CODE
 from matchmaker.web.forms import page_arg
+from matchmaker.web.security import is_safe_next
 
 bp = Blueprint("firms", __name__)
 
@@ -33,8 +35,16 @@ def edit():
                 target = getattr(form, field, None)
                 (target.errors if target is not None else form.form_errors).append(message)
         else:
-            flash(_("Your firm profile is saved."), "success")
-            return redirect(url_for("firms.show", firm_id=firm.id))
+            flash(
+                _(
+                    "Your firm profile is saved. Our matching now looks for partners in the "
+                    "other country; EDB reviews each proposal, and you hear from us by e-mail "
+                    "when it introduces you. Meanwhile you can browse the directory and request "
+                    "an introduction yourself."
+                ),
+                "success",
+            )
+            return redirect(url_for("firms.home"))
     if form.errors or form.form_errors:
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         return render_template("firms/edit.html", form=form, firm=firm), 400
@@ -57,15 +67,117 @@ def directory():
         page=page_arg(args),
         per_page=current_app.config["FIRMS_PER_PAGE"],
     )
-    return render_template("firms/directory.html", page=page, query=query, sectors=SECTORS)
+    return render_template(
+        "firms/directory.html",
+        page=page,
+        query=query,
+        sectors=SECTORS,
+        states=requests.partner_states(db.session, current_user, [f.id for f in page.items]),
+        request_form=IntroductionRequestForm(formdata=None),
+        action_form=PartnerActionForm(formdata=None),
+    )
 
 
 @bp.get("/firms/<int:firm_id>")
 @login_required
 def show(firm_id: int):
+    return _show(firm_id, IntroductionRequestForm(formdata=None))
+
+
+def _show(firm_id: int, request_form: IntroductionRequestForm, status: int = 200):
+    firm = firm_service.firm_row(db.session, current_user, firm_id)
     return render_template(
         "firms/show.html",
-        firm=firm_service.firm_row(db.session, current_user, firm_id),
+        firm=firm,
         own=current_user.firm_id == firm_id,
         type_labels={code: kind.label for code, kind in TYPE_BY_CODE.items()},
+        state=requests.partner_states(db.session, current_user, [firm_id]).get(firm_id),
+        request_form=request_form,
+        action_form=PartnerActionForm(formdata=None),
+    ), status
+
+
+def _back(form, firm_id: int) -> str:
+    target = form.next.data
+    return target if is_safe_next(target) else url_for("firms.show", firm_id=firm_id)
+
+
+def _check_csrf(form) -> None:
+    if not form.validate() and "csrf_token" in form.errors:
+        abort(400, _("The form has expired or was not sent from this site. Reload and try again."))
+
+
+def _engine_scorer(pk, by):
+    return matching.score_pair(db.session, current_app.config["STATE_DIR"], pk, by)
+
+
+@bp.post("/firms/<int:firm_id>/request")
+@login_required
+def request_introduction(firm_id: int):
+    form = IntroductionRequestForm()
+    _check_csrf(form)
+    if form.errors:
+        flash(_("Please correct the message; nothing was sent."), "error")
+        return _show(firm_id, form, 400)
+    try:
+        requests.request_introduction(
+            db.session, current_user, firm_id, form.message.data, _engine_scorer
+        )
+    except ValidationFailed as exc:
+        form.message.errors = [*form.message.errors, *exc.errors.values()]
+        flash(_("Please correct the message; nothing was sent."), "error")
+        return _show(firm_id, form, 400)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return redirect(_back(form, firm_id), 303)
+    flash(
+        _(
+            "Your request is with EDB. An officer reviews it; when they approve, you can write "
+            "to the firm here and you both get an e-mail."
+        ),
+        "success",
     )
+    return redirect(_back(form, firm_id), 303)
+
+
+@bp.post("/firms/<int:firm_id>/save")
+@login_required
+def save_partner(firm_id: int):
+    form = PartnerActionForm()
+    _check_csrf(form)
+    firm = requests.save_partner(db.session, current_user, firm_id)
+    flash(_("%(name)s is in your saved partners.", name=firm.name), "success")
+    return redirect(_back(form, firm_id), 303)
+
+
+@bp.post("/firms/<int:firm_id>/forget")
+@login_required
+def forget_partner(firm_id: int):
+    form = PartnerActionForm()
+    _check_csrf(form)
+    firm = requests.forget_partner(db.session, current_user, firm_id)
+    flash(_("%(name)s is no longer in your saved partners.", name=firm.name), "success")
+    return redirect(_back(form, firm_id), 303)
+
+
+@bp.get("/saved")
+@login_required
+def saved():
+    ids = requests.saved_partner_ids(db.session, current_user)
+    firms = firm_service.firm_rows(db.session, current_user, ids)
+    return render_template(
+        "firms/saved.html",
+        firms=firms,
+        states=requests.partner_states(db.session, current_user, ids),
+        action_form=PartnerActionForm(formdata=None),
+    )
+
+
+@bp.get("/home")
+@login_required
+def home():
+    if not current_user.is_firm_user:
+        return redirect(url_for("main.index"))
+    if current_user.firm_id is None:
+        return redirect(url_for("firms.edit"))
+    return render_template("firms/home.html", view=pipeline.pipeline(db.session, current_user))

@@ -10,11 +10,15 @@ from flask_login import current_user, login_required
 
 from matchmaker.extensions import db, limiter
 from matchmaker.messages.forms import MessageForm, ResponseForm
+from matchmaker.messages.text import linkify, local_time
 from matchmaker.services import messaging
-from matchmaker.services.errors import ValidationFailed
+from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.web import ratelimits as limits
 
 bp = Blueprint("messages", __name__)
+bp.add_app_template_filter(linkify, "linkify")
+bp.add_app_template_filter(local_time, "local_time")
+OTHER_COUNTRY = {"PK": "BY", "BY": "PK"}
 
 
 def firm_required(view):
@@ -46,11 +50,15 @@ def respond(proposal_id: int):
     form = ResponseForm()
     if not form.validate():
         abort(400, _("Choose 'interested' or 'decline'."))
-    messaging.respond(db.session, current_user, proposal_id, form.response.data)
+    try:
+        messaging.respond(db.session, current_user, proposal_id, form.response.data)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("messages.matches"))
     flash(
         _("Your answer is saved.")
         if form.response.data == "interested"
-        else _("Introduction declined."),
+        else _("Introduction declined: the conversation is closed for both firms."),
         "success",
     )
     return redirect(url_for("messages.matches"))
@@ -59,9 +67,10 @@ def respond(proposal_id: int):
 @bp.get("/messages")
 @firm_required
 def inbox():
-    return render_template(
-        "messages/inbox.html", threads=messaging.thread_list(db.session, current_user)
-    )
+    threads = messaging.thread_list(db.session, current_user)
+    # Introductions are between the two countries: the reader is of the partner's other one.
+    reader = OTHER_COUNTRY.get(threads[0].partner.country) if threads else None
+    return render_template("messages/inbox.html", threads=threads, reader_country=reader)
 
 
 @bp.route("/messages/<int:thread_id>", methods=["GET", "POST"])
@@ -76,11 +85,15 @@ def thread(thread_id: int):
     conversation = messaging.get_thread(db.session, current_user, thread_id)
     form = MessageForm()
     status = 200
+    state = messaging.thread_state(conversation.proposal)
     if form.validate_on_submit():
         try:
             messaging.post_message(db.session, current_user, thread_id, form.body.data)
         except ValidationFailed as exc:
             form.body.errors = [*form.body.errors, *exc.errors.values()]
+        except InvalidTransition as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("messages.thread", thread_id=thread_id), 303)
         else:
             return redirect(url_for("messages.thread", thread_id=thread_id, _anchor="latest"))
     if form.errors:
@@ -89,7 +102,9 @@ def thread(thread_id: int):
     messaging.mark_read(
         db.session, conversation, current_user.firm_id, shown[-1].id if shown else 0
     )
-    partner = conversation.proposal.partner_of(current_user.firm_id)
+    proposal = conversation.proposal
+    partner = proposal.partner_of(current_user.firm_id)
+    mine_is_pk = proposal.pk_firm_id == current_user.firm_id
     return render_template(
         "messages/thread.html",
         thread=conversation,
@@ -97,4 +112,7 @@ def thread(thread_id: int):
         messages=shown,
         form=form,
         firm_id=current_user.firm_id,
+        state=state,
+        declined_by_me=(proposal.pk_response if mine_is_pk else proposal.by_response) == "declined",
+        reader_country=OTHER_COUNTRY[partner.country],
     ), status

@@ -27,6 +27,7 @@ from matchmaker.models.firm import (
 from matchmaker.models.matching_state import EngineChange, EngineGeneration, FirmEmbedding
 from matchmaker.models.message import Message, Thread, ThreadRead
 from matchmaker.models.proposal import Proposal, ProposalStatus
+from matchmaker.models.saved import SavedPartner
 from matchmaker.models.token import ApiToken
 from matchmaker.models.user import Role, User
 
@@ -58,6 +59,7 @@ __all__ = [
     "ProposalStatus",
     "RequestStatus",
     "Role",
+    "SavedPartner",
     "Sector",
     "Thread",
     "ThreadRead",

@@ -66,6 +66,12 @@ class Proposal(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A firm asked EDB for this introduction (services/requests.py): its side and its words.
+    requested_by_firm_id: Mapped[int | None] = mapped_column(
+        ForeignKey("firms.id", ondelete="SET NULL")
+    )
+    request_message: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     pk_firm: Mapped[Firm] = relationship(foreign_keys=[pk_firm_id])
     by_firm: Mapped[Firm] = relationship(foreign_keys=[by_firm_id])
@@ -76,6 +82,18 @@ class Proposal(Base):
 
     def partner_of(self, firm_id: int) -> Firm:
         return self.by_firm if firm_id == self.pk_firm_id else self.pk_firm
+
+    @property
+    def requested_by(self) -> Firm | None:
+        """The firm that asked EDB for this introduction, if one did."""
+        if self.requested_by_firm_id is None:
+            return None
+        return self.pk_firm if self.requested_by_firm_id == self.pk_firm_id else self.by_firm
+
+    @property
+    def declined(self) -> bool:
+        """One of the two firms declined the introduction: its conversation is closed."""
+        return "declined" in (self.pk_response, self.by_response)
 
 
 # The review queue and the API list: best score first, ties by id, within one status or all.

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from matchmaker.models import Role, User, utcnow
 from matchmaker.services.errors import ValidationFailed
+from matchmaker.services.firm_records import email_problem
 from matchmaker.services.passwords import (
     dummy_hash,
     hash_password,
@@ -24,7 +25,7 @@ def normalise_email(email: str) -> str:
     try:
         info = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationFailed({"email": str(exc)}) from exc
+        raise ValidationFailed({"email": email_problem(exc)}) from exc
     return info.normalized.lower()
 
 

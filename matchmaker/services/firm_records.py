@@ -147,8 +147,36 @@ def _check_email(value: str) -> tuple[str | None, str | None]:
     try:
         info = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
-        return None, str(exc)
+        return None, email_problem(exc)
     return info.normalized, None
+
+
+def N_(text: str) -> str:
+    """Marks a text for the catalogues, translated where it is shown (reference.N_: that
+    module imports this one)."""
+    return text
+
+
+# email_validator explains in English only: its usual findings in the reader's language.
+_EMAIL_PROBLEMS = (
+    ("must have an @-sign", N_("must contain an @, as in name@firm.pk")),
+    ("before the @-sign.", N_("needs a name before the @")),
+    ("after the @-sign.", N_("needs a domain after the @, as in name@firm.pk")),
+    ("It should have a period", N_("the domain after the @ needs a dot, as in firm.pk")),
+    ("invalid characters", N_("contains characters an e-mail address cannot have")),
+    ("period", N_("has a dot in the wrong place")),
+    ("hyphen", N_("has a hyphen in the wrong place")),
+    ("too long", N_("is too long")),
+)
+
+
+def email_problem(exc: Exception) -> str:
+    """What is wrong with an e-mail address, translated (email_validator's finding mapped)."""
+    text = str(exc)
+    for needle, message in _EMAIL_PROBLEMS:
+        if needle in text:
+            return _(message)
+    return _("is not a valid e-mail address")
 
 
 def validate_record(

@@ -79,13 +79,36 @@ def new_ref(session: Session, country: str) -> str:
             return ref
 
 
+# "1 200", "1,200", "1.200", "1 200" (no-break and thin spaces): thousands as people write them.
+_GROUPED = re.compile(r"\d{1,3}(?:[ ,.'’\u00a0\u202f\u2009]\d{3})+")
+_GROUP_MARKS = re.compile(r"[ ,.'’\u00a0\u202f\u2009]")
+# A bare host ("www.example.by", "example.pk/en"): the address without its scheme.
+_BARE_HOST = re.compile(r"(?:[\w-]+\.)+[^\W\d_]{2,}(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def normalise_profile_input(data: dict[str, Any]) -> dict[str, Any]:
+    """A profile as a person types it, before the contract's rules: grouped thousands in the
+    number of employees, a website without https://. (Imports keep the strict rules.)"""
+    data = dict(data)
+    employees = data.get("employees")
+    if isinstance(employees, str) and _GROUPED.fullmatch(employees.strip()):
+        data["employees"] = _GROUP_MARKS.sub("", employees.strip())
+    website = data.get("website")
+    if isinstance(website, str):
+        website = website.strip()
+        if website and "://" not in website and _BARE_HOST.fullmatch(website):
+            website = "https://" + website
+        data["website"] = website
+    return data
+
+
 def save_own_firm(session: Session, user: User, data: dict[str, Any]) -> Firm:
     """Create or update the firm of a firm user from profile data (the web form, the API).
     Commits; then its proposals are refreshed (in the background when there is a worker)."""
     if not user.is_firm_user:
         raise Forbidden(_("Only firm accounts have a firm profile."))
     firm = user.firm
-    data = dict(data)
+    data = normalise_profile_input(data)
     data["ref"] = firm.ref if firm else "PENDING"
     if not data.get("contact_email"):
         data["contact_email"] = user.email
@@ -247,6 +270,18 @@ def firm_row(session: Session, viewer: User, firm_id: int) -> FirmRow:
     if not found:
         raise NotFound(_("No such firm."))
     return _firm_rows(session, found)[0]
+
+
+def firm_rows(session: Session, viewer: User, firm_ids: list[int]) -> list[FirmRow]:
+    """These firms' records as the viewer may see them, in the order of `firm_ids`."""
+    if not firm_ids:
+        return []
+    stmt = _rows_select(viewer_kind(viewer)).where(Firm.id.in_(firm_ids))
+    found = {
+        row.id: row
+        for row in _firm_rows(session, session.execute(stmt, viewer_parameters(viewer)).all())
+    }
+    return [found[i] for i in firm_ids if i in found]
 
 
 def _firm_rows(session: Session, rows) -> list[FirmRow]:

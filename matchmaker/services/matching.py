@@ -234,6 +234,27 @@ def _refresh(
     report.firms = len(placed)
 
 
+def score_pair(session: Session, state_dir: str | Path, pk: Firm, by: Firm):
+    """The engine's score, reasons and signals for one PK and one BY firm (an introduction a
+    firm asked for), as a run would write them; None when the engine does not hold both."""
+    with engine_state.lock:
+        try:
+            held = engine_state.current_engine(session, state_dir)
+        except engine_state.EngineVersionMismatch as exc:
+            log.warning("%s", exc)
+            return None
+        if held is None:
+            return None
+        engine = held.engine
+        i, j = engine.index_of(pk.ref, "PK"), engine.index_of(by.ref, "BY")
+        if i is None or j is None:
+            return None
+        pairs = engine.score_pairs(np.array([i], dtype=np.int64), np.array([j], dtype=np.int64))
+        reasons = explain(engine, pairs)[0]
+    signals = {name: float(v) for name, v in zip(SIGNALS, pairs.signals[0].tolist(), strict=True)}
+    return round(float(pairs.score[0]), 6), reasons, signals
+
+
 def export_rows(session: Session) -> list[dict[str, Any]]:
     """CONTRACT: per firm, its proposals ranked by score (ties by partner ref), rank from 1."""
     pk, by = aliased(Firm), aliased(Firm)

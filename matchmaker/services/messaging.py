@@ -6,13 +6,13 @@ import re
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Row, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from matchmaker.models import Firm, Message, Proposal, Thread, ThreadRead, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
-from matchmaker.services.errors import Forbidden, NotFound, ValidationFailed
+from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchmaker.services.firms import list_fields
 from matchmaker.services.introductions import approved_for, other_firm_id
 from matchmaker.services.pages import Page, paginate
@@ -20,6 +20,37 @@ from matchmaker.services.rows import FirmBrief, Introduction, MessageRow, Partne
 
 MAX_BODY = 5000
 RESPONSES = ("interested", "declined")
+# A conversation's state: open; closed (a firm declined the introduction); withdrawn (EDB
+# reversed its approval). Only an open one takes new messages; the others stay readable.
+OPEN, CLOSED, WITHDRAWN = "open", "closed", "withdrawn"
+
+
+def involves(firm_id) -> ColumnElement[bool]:
+    return or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id)
+
+
+def _declined_sql() -> ColumnElement[bool]:
+    # Never NULL (an unanswered side is NULL): PostgreSQL sorts NULL after true.
+    return or_(
+        func.coalesce(Proposal.pk_response, "") == "declined",
+        func.coalesce(Proposal.by_response, "") == "declined",
+    )
+
+
+def _state_sql() -> ColumnElement[str]:
+    return case(
+        (Proposal.status != Status.APPROVED, WITHDRAWN),
+        (_declined_sql(), CLOSED),
+        else_=OPEN,
+    )
+
+
+def thread_state(proposal: Proposal) -> str:
+    if proposal.status != Status.APPROVED:
+        return WITHDRAWN
+    return CLOSED if proposal.declined else OPEN
+
+
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -50,11 +81,13 @@ def _introductions_statement():
             partner.city,
             partner.contact_email,
             Thread.id.label("thread_id"),
+            _declined_sql().label("closed"),
         )
         .join(partner, partner.id == other_firm_id(firm_id))
         .outerjoin(Thread, Thread.proposal_id == Proposal.id)
         .where(approved_for(firm_id))
-        .order_by(Proposal.score.desc(), Proposal.id)
+        # Declined introductions below the open ones.
+        .order_by(_declined_sql(), Proposal.score.desc(), Proposal.id)
     )
 
 
@@ -79,6 +112,7 @@ def introductions(session: Session, user: User) -> list[Introduction]:
                 sectors=lists[row.partner_id]["sectors"] if row.partner_id in lists else [],
             ),
             thread_id=row.thread_id,
+            closed=bool(row.closed),
         )
         for row in rows
     ]
@@ -101,6 +135,8 @@ def respond(session: Session, user: User, proposal_id: int, response: str) -> Pr
     proposal = session.get(Proposal, proposal_id)
     if proposal is None or proposal.status != Status.APPROVED or not proposal.involves(firm_id):
         raise NotFound(_("No such introduction."))
+    if proposal.declined:
+        raise InvalidTransition(_("This introduction was declined; its conversation is closed."))
     if proposal.pk_firm_id == firm_id:
         proposal.pk_response = response
     else:
@@ -110,28 +146,57 @@ def respond(session: Session, user: User, proposal_id: int, response: str) -> Pr
 
 
 def thread_list(session: Session, user: User) -> list[ThreadRow]:
-    """The firm's conversations, latest first, with their unread counts: one query."""
+    """The firm's conversations, open ones first, then latest first, with their unread counts
+    and the first line of their last message: one query. A conversation EDB withdrew or a
+    firm declined stays listed (read-only)."""
     firm_id = require_firm(user)
     unread = _unread_subquery(firm_id)
     partner = aliased(Firm, name="partner")
+    state = _state_sql()
+    last_body = (
+        select(Message.body)
+        .where(Message.thread_id == Thread.id)
+        .order_by(Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = session.execute(
         select(
             Thread.id,
             Thread.proposal_id,
             Thread.last_message_at,
             func.coalesce(unread.c.unread, 0).label("unread"),
+            state.label("state"),
+            last_body.label("last_body"),
             *_brief_columns(partner),
         )
         .join(Proposal, Thread.proposal_id == Proposal.id)
         .join(partner, partner.id == other_firm_id(firm_id))
         .outerjoin(unread, unread.c.thread_id == Thread.id)
-        .where(approved_for(firm_id))
-        .order_by(Thread.last_message_at.desc().nulls_last(), Thread.id.desc())
+        .where(involves(firm_id))
+        .order_by(state != OPEN, Thread.last_message_at.desc().nulls_last(), Thread.id.desc())
     ).all()
     return [
-        ThreadRow(row.id, row.proposal_id, _brief(row), int(row.unread), row.last_message_at)
+        ThreadRow(
+            row.id,
+            row.proposal_id,
+            _brief(row),
+            int(row.unread),
+            row.last_message_at,
+            state=row.state,
+            last_line=first_line(row.last_body),
+        )
         for row in rows
     ]
+
+
+def first_line(body: str | None, limit: int = 120) -> str | None:
+    """A message's first non-empty line, cut at `limit` characters (the inbox's preview)."""
+    for line in (body or "").splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return None
 
 
 def _brief_columns(firm) -> tuple:
@@ -157,9 +222,7 @@ def _unread_subquery(firm_id: int):
         .scalar_subquery()
     )
     own_threads = (
-        select(Thread.id)
-        .join(Proposal, Thread.proposal_id == Proposal.id)
-        .where(approved_for(firm_id))
+        select(Thread.id).join(Proposal, Thread.proposal_id == Proposal.id).where(involves(firm_id))
     )
     return (
         select(Message.thread_id, func.count(Message.id).label("unread"))
@@ -188,7 +251,8 @@ def unread_total(session: Session, user: User) -> int:
 
 
 def get_thread(session: Session, user: User, thread_id: int) -> Thread:
-    """The thread, if the user's firm is one of its two firms (anyone else: NotFound)."""
+    """The thread, if the user's firm is one of its two firms (anyone else: NotFound), in any
+    state: a withdrawn or closed conversation stays readable (`thread_state`)."""
     firm_id = user.firm_id if user.is_firm_user else None
     thread = session.scalar(
         select(Thread)
@@ -200,12 +264,7 @@ def get_thread(session: Session, user: User, thread_id: int) -> Thread:
             joinedload(Thread.proposal).joinedload(Proposal.by_firm).load_only(*BRIEF),
         )
     )
-    if (
-        thread is None
-        or firm_id is None
-        or thread.proposal.status != Status.APPROVED
-        or not thread.proposal.involves(firm_id)
-    ):
+    if thread is None or firm_id is None or not thread.proposal.involves(firm_id):
         raise NotFound(_("No such conversation."))
     return thread
 
@@ -292,6 +351,12 @@ def post_message(session: Session, user: User, thread_id: int, body: str | None)
     """Write to the partner firm (who gets an e-mail). Commits."""
     firm_id = require_firm(user)
     thread = get_thread(session, user, thread_id)
+    if thread_state(thread.proposal) == WITHDRAWN:
+        raise InvalidTransition(
+            _("EDB has withdrawn this introduction: the conversation is read-only.")
+        )
+    if thread_state(thread.proposal) == CLOSED:
+        raise InvalidTransition(_("This introduction was declined; its conversation is closed."))
     text = clean_body(body)
     message = Message(
         thread_id=thread.id, sender_firm_id=firm_id, sender_user_id=user.id, body=text

@@ -72,8 +72,14 @@ def delete_stale(
         and (only_firm is None or only_firm in pair)
     ]
     for start in range(0, len(stale), 500):
-        session.execute(delete(Proposal).where(Proposal.id.in_(stale[start : start + 500])))
-    report.removed += len(stale)
+        # A pair a firm asked EDB to introduce stays until EDB decides on it.
+        result = session.execute(
+            delete(Proposal).where(
+                Proposal.id.in_(stale[start : start + 500]),
+                Proposal.requested_by_firm_id.is_(None),
+            )
+        )
+        report.removed += result.rowcount
 
 
 def _driver_sql(session: Session, table: str, columns: list[str], rows: list[tuple]) -> None:

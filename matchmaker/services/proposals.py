@@ -99,7 +99,11 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
         stmt = stmt.where(Proposal.score >= f.min_score)
     if f.max_score is not None:
         stmt = stmt.where(Proposal.score <= f.max_score)
-    return stmt.order_by(*SORTS.get(f.sort, SORTS["score"]))
+    order = SORTS.get(f.sort, SORTS["score"])
+    if f.status == Status.PROPOSED and f.sort in ("score", "", None):
+        # What a firm asked for comes first in the open queue, then the engine's by score.
+        order = (Proposal.requested_by_firm_id.is_(None), *order)
+    return stmt.order_by(*order)
 
 
 @cache
@@ -123,6 +127,8 @@ def _rows_base() -> Select:
             Proposal.reject_reason,
             Proposal.decided_at,
             User.email.label("decided_by_email"),
+            Proposal.requested_by_firm_id,
+            Proposal.request_message,
             *brief,
         )
         .join(pk, Proposal.pk_firm_id == pk.id)
@@ -147,13 +153,17 @@ def _rows(staff: bool):
             reject_reason,
             decided_at,
             decided_by_email,
+            requested_by_id,
+            request_message,
             *firms,
         ) in rows:
+            pk, by = FirmBrief(*firms[:4]), FirmBrief(*firms[4:])
+            requested_by = next((f for f in (pk, by) if f.id == requested_by_id), None)
             shown.append(
                 ProposalRow(
                     proposal_id,
-                    FirmBrief(*firms[:4]),
-                    FirmBrief(*firms[4:]),
+                    pk,
+                    by,
                     score,
                     str(status),
                     reasons,
@@ -162,6 +172,8 @@ def _rows(staff: bool):
                     reject_reason if staff else None,
                     decided_at,
                     decided_by_email if staff else None,
+                    requested_by,
+                    request_message if staff else None,
                 )
             )
         return shown

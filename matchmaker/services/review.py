@@ -102,7 +102,8 @@ def _decide(
     reject_reason: str | None,
     expected_version: int | None,
 ) -> tuple[Proposal, bool]:
-    """The decision, committed and audited; whether it newly approved (for the e-mails)."""
+    """The decision, committed and audited; whether it opened the pair's conversation (a first
+    approval: only then the e-mails go)."""
     require_staff(actor)
     if decision not in DECISIONS:
         raise InvalidTransition(_("The decision must be 'approve' or 'reject'."))
@@ -148,11 +149,11 @@ def _decide(
             note=_audit_note(note, reject_reason),
         )
     )
-    if new_status == Status.APPROVED:
-        _open_thread(session, proposal)
+    opened = new_status == Status.APPROVED and _open_thread(session, proposal)
     session.commit()
     session.refresh(proposal)
-    return proposal, new_status == Status.APPROVED and old_status != Status.APPROVED
+    # "Good news" once per pair: approved again after a reversal, its thread is there already.
+    return proposal, opened
 
 
 def _audit_note(note: str | None, reject_reason: str | None) -> str | None:
@@ -162,15 +163,17 @@ def _audit_note(note: str | None, reject_reason: str | None) -> str | None:
     return note
 
 
-def _open_thread(session: Session, proposal: Proposal) -> None:
+def _open_thread(session: Session, proposal: Proposal) -> bool:
+    """The pair's conversation, made on its first approval; whether it is new."""
     if session.scalar(select(Thread.id).where(Thread.proposal_id == proposal.id)) is not None:
-        return
+        return False
     thread = Thread(proposal_id=proposal.id)
     session.add(thread)
     session.flush()
     # Read markers exist from the start, so posting only ever updates them.
     for firm_id in (proposal.pk_firm_id, proposal.by_firm_id):
         session.add(ThreadRead(thread_id=thread.id, firm_id=firm_id, last_read_message_id=0))
+    return True
 
 
 @dataclass

@@ -60,6 +60,9 @@ class ProposalRow:
     reject_reason: str | None
     decided_at: datetime | None
     decided_by_email: str | None
+    # The firm that asked EDB for this introduction (one of the two), and its words to EDB.
+    requested_by: FirmBrief | None = None
+    request_message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ class Introduction:
     theirs: str | None  # the partner's
     partner: Partner
     thread_id: int | None
+    closed: bool = False  # one of the firms declined: the conversation is read-only
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,8 @@ class ThreadRow:
     partner: FirmBrief
     unread: int
     last_message_at: datetime | None
+    state: str = "open"  # open, closed (declined) or withdrawn (EDB reversed its approval)
+    last_line: str | None = None  # the first line of the last message
 
 
 @dataclass(frozen=True, slots=True)

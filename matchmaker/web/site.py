@@ -21,7 +21,7 @@ def index():
             return redirect(url_for("review.queue"))
         if current_user.firm is None:
             return redirect(url_for("firms.edit"))
-        return redirect(url_for("firms.show", firm_id=current_user.firm_id))
+        return redirect(url_for("firms.home"))
     return render_template("index.html")
 
 

@@ -28,6 +28,7 @@ class NavItem:
 
 # The site's navigation, in the order shown.
 NAVIGATION = (
+    NavItem("firms.home", _l("Home"), "firm"),
     NavItem("firms.directory", _l("Firms"), "signed_in"),
     NavItem("firms.edit", _l("My firm"), "firm"),
     NavItem("messages.matches", _l("Introductions"), "firm"),

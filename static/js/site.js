@@ -7,3 +7,59 @@ document.addEventListener("submit", function (event) {
     }
   }
 });
+
+// Character counters beside long texts (textarea[data-max]): "1,234 of 5,000 characters",
+// marked when over (the server refuses it with the count; nothing is cut silently).
+(function () {
+  var format = window.Intl && Intl.NumberFormat
+    ? new Intl.NumberFormat(document.documentElement.lang || undefined).format
+    : String;
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+  }
+  function update(field, counter) {
+    var max = parseInt(field.getAttribute("data-max"), 10);
+    var used = field.value.length;
+    var over = used > max;
+    counter.textContent = over
+      ? fill(field.getAttribute("data-over"), { over: format(used - max) })
+      : fill(field.getAttribute("data-count"), { used: format(used), max: format(max) });
+    counter.classList.toggle("over", over);
+  }
+  var fields = document.querySelectorAll("textarea[data-max][data-count]");
+  Array.prototype.forEach.call(fields, function (field) {
+    var counter = document.createElement("p");
+    counter.className = "counter";
+    counter.id = field.id + "-counter";
+    counter.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", counter);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
+    update(field, counter);
+    field.addEventListener("input", function () { update(field, counter); });
+  });
+})();
+
+// Switching the language reloads the page: a form with unsaved input (form[data-unsaved])
+// asks first.
+(function () {
+  var dirty = null;
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-unsaved")) {
+      dirty = form;
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form === dirty) {
+      dirty = null; // saving it
+      return;
+    }
+    if (dirty && form.matches && form.matches("form.languages")) {
+      if (!window.confirm(dirty.getAttribute("data-unsaved"))) {
+        event.preventDefault();
+      }
+    }
+  });
+})();

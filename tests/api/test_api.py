@@ -335,3 +335,17 @@ def test_list_totals_say_when_they_are_capped(client, world, token_for, monkeypa
     monkeypatch.setattr(pages, "COUNT_CAP", 1)
     page = client.get("/api/v1/firms", headers=headers).get_json()
     assert page["total_is_capped"] is True and page["total"] == 2
+
+
+def test_a_withdrawn_thread_is_listed_read_only(client, world, token_for, db_session):
+    staff = token_for("staff@example.com")
+    url = f"/api/v1/proposals/{world.proposal_id}/decision"
+    client.post(url, json={"decision": "approve"}, headers=staff)
+    thread_id = db_session.scalar(select(Thread.id))
+    pk = token_for("pk@example.com")
+    assert client.get("/api/v1/threads", headers=pk).get_json()[0]["state"] == "open"
+    client.post(url, json={"decision": "reject"}, headers=staff)
+    assert client.get("/api/v1/threads", headers=pk).get_json()[0]["state"] == "withdrawn"
+    assert client.get(f"/api/v1/threads/{thread_id}/messages", headers=pk).status_code == 200
+    sent = client.post(f"/api/v1/threads/{thread_id}/messages", json={"body": "x"}, headers=pk)
+    assert sent.status_code == 409

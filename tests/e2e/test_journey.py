@@ -47,8 +47,8 @@ def register_and_describe(
     if shot:
         pages.shot(page, shot)
     page.click("button:has-text('Save profile')")
-    page.wait_for_url("**/firms/*")
-    assert profile["name"] in page.text_content("h1")
+    page.wait_for_url("**/home")  # the firm's pipeline, told what happens next
+    assert "EDB reviews each proposal" in page.text_content(".flashes")
     return page
 
 

@@ -84,14 +84,31 @@ def test_outsiders_get_404_for_a_thread(client, auth, world, db_session):
     assert client.get(f"/messages/{tid}").status_code == 403
 
 
-def test_a_rejected_introduction_closes_the_thread(client, auth, world, db_session):
+def test_a_reversed_introduction_keeps_its_thread_readable_but_closed(
+    client, auth, world, db_session
+):
     approve(client, auth, world)
     tid = thread_id(db_session, world)
+    auth.login("pk@example.com")
+    post(client, tid, "Before the reversal")
+    auth.logout()
     auth.login("staff@example.com")
     decide(client, world.proposal_id, "reject")
     auth.logout()
-    auth.login("pk@example.com")
-    assert client.get(f"/messages/{tid}").status_code == 404
+    for email in ("pk@example.com", "by@example.com"):
+        auth.login(email)
+        response = client.get(f"/messages/{tid}")  # the link of the e-mails still works
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "Before the reversal" in html
+        assert "EDB has withdrawn this introduction" in html
+        assert 'name="body"' not in html
+        auth.logout()
+    auth.login("by@example.com")
+    assert post(client, tid, "After the reversal").status_code == 303
+    assert db_session.scalars(select(Message.body)).all() == ["Before the reversal"]
+    inbox = client.get("/messages").get_data(as_text=True)
+    assert "Withdrawn" in inbox
 
 
 def test_firms_mark_interest_or_decline(client, auth, world, db_session):

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import event, select
 
 from matchmaker.extensions import db
-from matchmaker.models import Message, Proposal, ProposalStatus, Thread, ThreadRead
+from matchmaker.models import Message, Proposal, ProposalStatus, SavedPartner, Thread, ThreadRead
 from tests.helpers import decide
 
 STAFF_PAGES = [
@@ -22,7 +22,16 @@ STAFF_PAGES = [
     "/review/import",
     "/dashboard",
 ]
-FIRM_PAGES = ["/firms", "/firms/{by}", "/matches", "/messages", "/messages/{thread}"]
+FIRM_PAGES = [
+    "/firms",
+    "/firms/{by}",
+    "/firms/{pk}",
+    "/matches",
+    "/messages",
+    "/messages/{thread}",
+    "/home",
+    "/saved",
+]
 API_PAGES = [
     "/api/v1/proposals",
     "/api/v1/proposals?status=approved",
@@ -61,8 +70,10 @@ def grow(world, make_firm, db_session, n: int) -> None:
             reasons=["r"],
             signals={},
             status=ProposalStatus.APPROVED,
+            requested_by_firm_id=world.by.id if k % 2 else None,
         )
         db_session.add(proposal)
+        db_session.add(SavedPartner(firm_id=world.by.id, partner_id=firm.id))
         db_session.flush()
         thread = Thread(proposal_id=proposal.id)
         db_session.add(thread)
@@ -88,8 +99,11 @@ def test_page_query_counts_do_not_grow_with_data(
     decide(client, world.proposal_id, "approve", note="first")
     auth.logout()
     thread_id = db_session.scalar(select(Thread.id))
+    db_session.add(SavedPartner(firm_id=world.by.id, partner_id=world.pk.id))
+    db_session.commit()
     ids = {
         "by": world.by.id,
+        "pk": world.pk.id,
         "proposal": world.proposal_id,
         "other": world.other_proposal_id,
         "thread": thread_id,
