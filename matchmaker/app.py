@@ -148,6 +148,9 @@ def register_services(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from matchmaker.attachments.routes import bp as attachments_bp
+    from matchmaker.auth.account import bp as account_bp
+    from matchmaker.auth.colleagues import bp as colleagues_bp
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.firms.routes import bp as firms_bp
     from matchmaker.messages.routes import bp as messages_bp
@@ -156,6 +159,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(colleagues_bp)
+    app.register_blueprint(attachments_bp)
     app.register_blueprint(firms_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(messages_bp)

@@ -1,7 +1,9 @@
 """Typed ORM classes. Importing this package registers every table on the metadata."""
 
+from matchmaker.models.attachment import Attachment
 from matchmaker.models.audit import AuditEntry
 from matchmaker.models.base import Base, as_utc, utcnow
+from matchmaker.models.company import Invitation
 from matchmaker.models.firm import (
     CooperationType,
     Country,
@@ -15,10 +17,11 @@ from matchmaker.models.matching_state import EngineChange, EngineGeneration, Fir
 from matchmaker.models.message import Message, Thread, ThreadRead
 from matchmaker.models.proposal import Proposal, ProposalStatus
 from matchmaker.models.token import ApiToken
-from matchmaker.models.user import Role, User
+from matchmaker.models.user import FirmRole, Role, User
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEntry",
     "Base",
     "CooperationType",
@@ -29,7 +32,9 @@ __all__ = [
     "Firm",
     "FirmCooperationType",
     "FirmEmbedding",
+    "FirmRole",
     "FirmSector",
+    "Invitation",
     "Message",
     "Proposal",
     "ProposalStatus",
