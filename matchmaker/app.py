@@ -142,9 +142,12 @@ def register_services(app: Flask) -> None:
     """What the services use from outside them: links for e-mails, and the job queue."""
     from matchmaker.jobs import QueuedWork
     from matchmaker.services import ports
+    from matchmaker.services.storage import storage_from_config
     from matchmaker.web.links import SiteLinks
 
     ports.configure(links=SiteLinks(), background=QueuedWork())
+    # Built at start, so a storage that cannot work stops the app now, not at an upload.
+    app.extensions["matchmaker.storage"] = storage_from_config(app.config, app.instance_path)
 
 
 def register_blueprints(app: Flask) -> None:

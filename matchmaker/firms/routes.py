@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
 from matchmaker.firms.forms import FirmForm
+from matchmaker.services import attachments
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import ValidationFailed
 from matchmaker.services.firm_records import record_of
@@ -67,5 +68,6 @@ def show(firm_id: int):
         "firms/show.html",
         firm=firm_service.firm_row(db.session, current_user, firm_id),
         own=current_user.firm_id == firm_id,
+        documents=attachments.profile_documents(db.session, firm_id),
         type_labels={code: kind.label for code, kind in TYPE_BY_CODE.items()},
     )

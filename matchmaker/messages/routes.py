@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 
 from matchmaker.extensions import db, limiter
 from matchmaker.messages.forms import MessageForm, ResponseForm
-from matchmaker.services import messaging
+from matchmaker.services import attachments, messaging
 from matchmaker.services.errors import ValidationFailed
 from matchmaker.web import ratelimits as limits
+from matchmaker.web.uploads import read_upload, storage
 
 bp = Blueprint("messages", __name__)
 
@@ -78,11 +79,13 @@ def thread(thread_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            messaging.post_message(db.session, current_user, thread_id, form.body.data)
+            posted = post_with_file(conversation, form)
         except ValidationFailed as exc:
-            form.body.errors = [*form.body.errors, *exc.errors.values()]
+            for field, message in exc.errors.items():
+                target = form.file if field == "file" else form.body
+                target.errors = [*target.errors, message]
         else:
-            return redirect(url_for("messages.thread", thread_id=thread_id, _anchor="latest"))
+            return redirect(url_for("messages.thread", thread_id=posted, _anchor="latest"))
     if form.errors:
         status = 400
     shown = messaging.latest_messages(db.session, conversation)
@@ -92,9 +95,21 @@ def thread(thread_id: int):
     partner = conversation.proposal.partner_of(current_user.firm_id)
     return render_template(
         "messages/thread.html",
+        files=attachments.files_by_message(db.session, [m.id for m in shown]),
         thread=conversation,
         partner=partner,
         messages=shown,
         form=form,
         firm_id=current_user.firm_id,
     ), status
+
+
+def post_with_file(conversation, form: MessageForm) -> int:
+    """The message and its file: the file is checked before the message is sent, so a
+    refused file sends nothing."""
+    chosen = read_upload(form.file)
+    upload = attachments.check_upload(*chosen) if chosen else None
+    message = messaging.post_message(db.session, current_user, conversation.id, form.body.data)
+    if upload is not None:
+        attachments.attach_to_message(db.session, current_user, storage(), message.id, upload)
+    return conversation.id

@@ -27,7 +27,10 @@ LAYERS = {
     ),
     "web": (
         "matchmaker.web",
-        *(f"matchmaker.{blueprint}" for blueprint in ("auth", "firms", "review", "messages")),
+        *(
+            f"matchmaker.{blueprint}"
+            for blueprint in ("auth", "firms", "review", "messages", "attachments")
+        ),
         "matchmaker.services",
         "matchmaker.models",
         "matchmaker.extensions",
@@ -64,7 +67,7 @@ def layer_of(module: str) -> str:
         ("services", ("matchmaker.services",)),
         ("jobs", ("matchmaker.jobs",)),
         ("api", ("matchmaker.api",)),
-        ("web", LAYERS["web"][:5]),
+        ("web", LAYERS["web"][:6]),
     ):
         if any(module == p or module.startswith(p + ".") for p in prefixes):
             return layer

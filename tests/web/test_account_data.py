@@ -15,8 +15,15 @@ from tests.helpers import PASSWORD, AuthActions, csrf_token
 NEW = "new.address@example.com"
 
 
+def mail_order(path: Path) -> tuple[int, str]:
+    return path.stat().st_mtime_ns, path.name
+
+
 def outbox(app) -> str:
-    return "".join(f.read_text() for f in sorted(Path(app.config["MAIL_FILE_PATH"]).glob("*.log")))
+    return "".join(
+        f.read_text()
+        for f in sorted(Path(app.config["MAIL_FILE_PATH"]).glob("*.log"), key=mail_order)
+    )
 
 
 def post(client, path, **data):

@@ -15,8 +15,15 @@ from tests.helpers import PASSWORD, AuthActions, csrf_token
 INVITE_LINK = re.compile(r"http://matchmaker\.test(/auth/invitation/\S+)")
 
 
+def mail_order(path: Path) -> tuple[int, str]:
+    return path.stat().st_mtime_ns, path.name
+
+
 def outbox(app) -> str:
-    return "".join(f.read_text() for f in sorted(Path(app.config["MAIL_FILE_PATH"]).glob("*.log")))
+    return "".join(
+        f.read_text()
+        for f in sorted(Path(app.config["MAIL_FILE_PATH"]).glob("*.log"), key=mail_order)
+    )
 
 
 def invite(client, email: str):
