@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from matchmaker.extensions import db, limiter
 from matchmaker.messages.forms import MessageForm, ResponseForm
-from matchmaker.services import attachments, messaging
+from matchmaker.services import attachments, company, messaging
 from matchmaker.services.errors import ValidationFailed
 from matchmaker.web import ratelimits as limits
 from matchmaker.web.uploads import read_upload, storage
@@ -96,6 +96,7 @@ def thread(thread_id: int):
     return render_template(
         "messages/thread.html",
         files=attachments.files_by_message(db.session, [m.id for m in shown]),
+        authors=company.message_authors(db.session, [m.id for m in shown]),
         thread=conversation,
         partner=partner,
         messages=shown,

@@ -129,7 +129,8 @@ def test_deleting_an_account_keeps_its_messages_and_its_firm(app, client, auth, 
     # The partner still reads the conversation.
     partner = app.test_client()
     AuthActions(partner).login("by@example.com")
-    assert "Hi" in partner.get(f"/messages/{thread_id}").get_data(as_text=True)
+    page = partner.get(f"/messages/{thread_id}").get_data(as_text=True)
+    assert "Hi" in page and "a deleted user" in page and "pk@example.com" not in page
 
 
 def test_an_unconfirmed_account_sees_its_state_and_gets_the_link_again(app, client, auth):

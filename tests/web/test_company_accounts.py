@@ -70,6 +70,19 @@ def test_admin_invites_a_colleague_who_joins_and_sees_the_firm(
     assert colleague.get("/matches").status_code == 200
     listing = colleague.get("/auth/colleagues").get_data(as_text=True)
     assert "pk@example.com" in listing and "Ask an administrator" in listing
+    # Each message says which colleague wrote it.
+    from matchmaker.services import review
+    from matchmaker.services.accounts import find_user
+
+    with app.test_request_context():
+        officer = find_user(db_session, "staff@example.com")
+        review.decide(db_session, officer, world.proposal_id, "approve")
+    thread = colleague.get("/messages").get_data(as_text=True)
+    thread_path = re.search(r'href="(/messages/\d+)"', thread).group(1)
+    token = csrf_token(colleague, thread_path)
+    colleague.post(thread_path, data={"body": "From the colleague", "csrf_token": token})
+    page = colleague.get(thread_path).get_data(as_text=True)
+    assert "From the colleague" in page and "colleague@example.com" in page
 
 
 def test_an_invitation_link_works_once(app, admin_client, db_session):
