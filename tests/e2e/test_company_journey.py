@@ -55,6 +55,14 @@ def test_an_invited_colleague_joins_and_sees_the_firms_threads(
     page.wait_for_load_state()
     assert "colleague@example.com" in page.text_content(".invitations")
     admin.check("colleagues")
+    for path, title, step in (
+        ("/auth/account/email", "Change your e-mail address", "email"),
+        ("/auth/account/delete", "Delete your account", "delete"),
+    ):
+        page.goto(path)
+        assert say(lang, title) in page.text_content("h1")
+        assert page.get_attribute("#password", "autocomplete") == "current-password"
+        admin.check(step)
 
     colleague = Visit(pages, lang, width, "company-colleague")
     page = colleague.page
