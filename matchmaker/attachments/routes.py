@@ -105,5 +105,5 @@ def filesize(size: int) -> str:
 
 
 @bp.app_context_processor
-def upload_limits() -> dict[str, str]:
-    return {"document_accept": attachments.ACCEPT}
+def upload_limits() -> dict[str, object]:
+    return {"document_accept": attachments.ACCEPT, "document_max_bytes": attachments.MAX_SIZE}

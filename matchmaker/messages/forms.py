@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from matchmaker.services.attachments import ACCEPT
+from matchmaker.services.attachments import ACCEPT, MAX_SIZE
 from matchmaker.services.messaging import MAX_BODY, RESPONSES
 
 
@@ -22,7 +22,11 @@ class MessageForm(FlaskForm):
     file = FileField(
         _l("Attach a file (optional)"),
         description=_l("PDF, PNG, JPEG, XLSX or DOCX, at most 10 MB."),
-        render_kw={"accept": ACCEPT},
+        render_kw={
+            "accept": ACCEPT,
+            "data-max-bytes": MAX_SIZE,
+            "data-too-large": _l("This file is over 10 MB; choose a smaller one."),
+        },
     )
 
 

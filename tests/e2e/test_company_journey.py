@@ -112,7 +112,14 @@ def test_a_message_with_a_file_is_downloaded_by_the_partner(
     page.goto("/messages")
     page.click("main a:has-text('Neman Tractors') >> nth=0")
     page.wait_for_load_state()
-    # A lying file first: refused, with the reason, and the typed text kept.
+    # A file over 10 MB is refused in the page, before it is sent.
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(PDF + b"0" * (10 * 1024 * 1024))
+    page.set_input_files("#file", str(big))
+    too_large = say(lang, "This file is over 10 MB; choose a smaller one.")
+    assert page.text_content("#file-size-error") == too_large
+    assert page.evaluate("document.getElementById('file').files.length") == 0
+    # A lying file: refused by the server, with the reason, and the typed text kept.
     lie = tmp_path / "price list.pdf"
     lie.write_bytes(b"<!doctype html><p>not a pdf</p>")
     page.fill("#body", "Our price list")
