@@ -255,7 +255,8 @@ def test_the_api_lets_every_colleague_update_the_firm_and_no_other(
     _, plain = tokens.create_token(db_session, find_user(db_session, "colleague@example.com"), "t")
     api = app.test_client()
     headers = {"Authorization": f"Bearer {plain}"}
-    assert api.get("/api/v1/me", headers=headers).get_json()["firm_id"] == world.pk.id
+    me = api.get("/api/v1/me", headers=headers).get_json()
+    assert (me["firm_id"], me["firm_role"]) == (world.pk.id, "member")
     body = {
         "name": "Indus Assemblers 2",
         "country": "PK",
