@@ -34,6 +34,8 @@ class Colleague:
     role: str
     confirmed: bool
     joined: datetime
+    # False for the firm's only administrator: neither removed nor made a member.
+    changeable: bool = True
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ def colleagues(session: Session, user: User) -> list[Colleague]:
         select(User.id, User.email, User.firm_role, User.email_confirmed_at, User.created_at)
         .where(User.firm_id == firm_id)
         .order_by(User.id)
-    )
+    ).all()
+    admins = sum(1 for row in rows if row.firm_role == FirmRole.ADMIN)
     return [
         Colleague(
             row.id,
@@ -72,6 +75,7 @@ def colleagues(session: Session, user: User) -> list[Colleague]:
             row.firm_role or FirmRole.MEMBER,
             row.email_confirmed_at is not None,
             as_utc(row.created_at),
+            changeable=not (row.firm_role == FirmRole.ADMIN and admins <= 1),
         )
         for row in rows
     ]

@@ -151,6 +151,7 @@ def test_a_removed_colleagues_old_session_is_signed_out(app, admin_client, world
 
 def test_the_last_admin_cannot_be_removed_or_demoted(app, admin_client, world, db_session):
     me = db_session.scalar(select(User).where(User.email == "pk@example.com"))
+    assert "Make member" not in admin_client.get("/auth/colleagues").get_data(as_text=True)
     invite(admin_client, "colleague@example.com")
     join(app.test_client(), last_invitation_link(app))
     token = csrf_token(admin_client, "/auth/colleagues")
