@@ -78,6 +78,10 @@ def test_an_invited_colleague_joins_and_sees_the_firms_threads(
     assert (
         say(lang, "Welcome to the company account of %(firm)s.", firm="Indus Assemblers") in flash
     )
+    # Signed out and in again with the new password: the firm's conversations are there.
+    page.click(f"header button:has-text('{say(lang, 'Sign out')}')")
+    page.wait_for_load_state()
+    colleague.sign_in("colleague@example.com")
     page.goto("/messages")
     assert "Neman Tractors" in page.text_content("main")
     colleague.check("inbox")
