@@ -144,12 +144,18 @@ def register_services(app: Flask) -> None:
     """What the services use from outside them: links for e-mails, and the job queue."""
     from matchmaker.jobs import QueuedWork
     from matchmaker.services import ports
+    from matchmaker.services.storage import storage_from_config
     from matchmaker.web.links import SiteLinks
 
     ports.configure(links=SiteLinks(), background=QueuedWork())
+    # Built at start, so a storage that cannot work stops the app now, not at an upload.
+    app.extensions["matchmaker.storage"] = storage_from_config(app.config, app.instance_path)
 
 
 def register_blueprints(app: Flask) -> None:
+    from matchmaker.attachments.routes import bp as attachments_bp
+    from matchmaker.auth.account import bp as account_bp
+    from matchmaker.auth.colleagues import bp as colleagues_bp
     from matchmaker.auth.routes import bp as auth_bp
     from matchmaker.events.routes import bp as events_bp
     from matchmaker.firms.routes import bp as firms_bp
@@ -160,6 +166,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(colleagues_bp)
+    app.register_blueprint(attachments_bp)
     app.register_blueprint(firms_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(review_files_bp)

@@ -37,6 +37,9 @@ class Config:
     MAIL_FILE_PATH: str | None = None
     SITE_URL = "http://127.0.0.1:5000"  # the public address used in e-mailed links
     MAIL_DEFAULT_SENDER = "matchmaker <no-reply@matchmaker.invalid>"
+    # Attachments: "local" keeps them in ATTACHMENT_DIR (default instance/attachments).
+    ATTACHMENT_STORAGE = "local"
+    ATTACHMENT_DIR: str | None = None
 
 
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MATCHMAKER_ENV")
@@ -68,6 +71,8 @@ def apply_environment(config: dict[str, Any]) -> None:
         config["STATE_DIR"] = env["MATCHMAKER_STATE_DIR"]
     if env.get("TRUSTED_HOSTS"):
         config["TRUSTED_HOSTS"] = [h.strip() for h in env["TRUSTED_HOSTS"].split(",") if h.strip()]
+    if env.get("MATCHMAKER_ATTACHMENT_DIR"):
+        config["ATTACHMENT_DIR"] = env["MATCHMAKER_ATTACHMENT_DIR"]
     if env.get("SITE_URL"):
         config["SITE_URL"] = env["SITE_URL"]
     if env.get("MATCHMAKER_ENV"):

@@ -54,6 +54,7 @@ def me():
         "email": user.email,
         "role": user.role.value,
         "firm_id": user.firm_id,
+        "firm_role": user.firm_role,
         "notify_email": user.notify_email,
     }
 

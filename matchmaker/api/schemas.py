@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from matchmaker.models import Country, ProposalStatus, Role, as_utc
+from matchmaker.models import Country, FirmRole, ProposalStatus, Role, as_utc
 from matchmaker.services.firm_records import MAX_EMPLOYEES, MAX_LENGTH
 from matchmaker.services.messaging import MAX_BODY
 from matchmaker.services.proposal_display import english_reasons, strength_out
@@ -233,4 +233,10 @@ class AccountSchema(ma.Schema):
     email = ma.fields.String(required=True)
     role = ma.fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     firm_id = ma.fields.Integer(allow_none=True, required=True)
+    firm_role = ma.fields.String(
+        allow_none=True,
+        required=True,
+        validate=validate.OneOf([r.value for r in FirmRole]),
+        metadata={"description": "In the firm's company account: `admin` or `member`."},
+    )
     notify_email = ma.fields.Boolean(required=True)

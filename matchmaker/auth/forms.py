@@ -25,6 +25,7 @@ def _email_field() -> EmailField:
             Email(message=_l("Please enter a valid e-mail address.")),
             _too_long(254),
         ],
+        render_kw={"autocomplete": "email"},
     )
 
 
@@ -46,6 +47,7 @@ class NewPasswordForm(FlaskForm):
             ),
         ],
         description=PASSWORD_HINT,
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -53,14 +55,20 @@ class NewPasswordForm(FlaskForm):
             DataRequired(message=REQUIRED),
             EqualTo("password", message=_l("The passwords do not match.")),
         ],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), _too_long(254)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(message=REQUIRED), _too_long(254)],
+        render_kw={"autocomplete": "username"},
+    )
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(message=REQUIRED), _too_long(MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
@@ -72,6 +80,7 @@ class PasswordChangeForm(NewPasswordForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=REQUIRED), _too_long(MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
@@ -94,4 +103,49 @@ class TokenForm(FlaskForm):
         _l("Token name"),
         validators=[DataRequired(message=REQUIRED), _too_long(100)],
         description=_l("What the token is for, e.g. 'ERP export'."),
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("Colleague's e-mail"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Email(message=_l("Please enter a valid e-mail address.")),
+            _too_long(254),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class JoinForm(NewPasswordForm):
+    """An invited person without an account: the invited address and a new password."""
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(
+        _l("New e-mail address"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Email(message=_l("Please enter a valid e-mail address.")),
+            _too_long(254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=REQUIRED), _too_long(MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=REQUIRED), _too_long(MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    confirm_delete = BooleanField(
+        _l("I understand that my account is deleted for good"),
+        validators=[DataRequired(message=_l("Please tick the box to confirm."))],
     )

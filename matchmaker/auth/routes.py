@@ -56,7 +56,7 @@ def _note_locale(user: User) -> None:
     setattr(g, ACCOUNT_LOCALE, user.locale)
 
 
-def _start_session(user: User) -> None:
+def start_session(user: User) -> None:
     # A fresh session at sign-in: nothing from before survives (session fixation).
     session.clear()
     login_user(user)
@@ -72,7 +72,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            user, created = accounts.register(
                 db.session,
                 form.email.data,
                 form.password.data,
@@ -82,10 +82,15 @@ def register():
             for field, message in exc.errors.items():
                 getattr(form, field, form.email).errors.append(message)
         else:
-            notifications.confirm_address(
-                user, accounts.confirmation_token(user, current_app.config["SECRET_KEY"])
-            )
-            _start_session(user)
+            # The same answer whether or not the address has an account; its owner is told by
+            # e-mail instead.
+            if created:
+                notifications.confirm_address(
+                    user, accounts.confirmation_token(user, current_app.config["SECRET_KEY"])
+                )
+                start_session(user)
+            else:
+                notifications.registration_attempt(user)
             flash(
                 _(
                     "Welcome! We sent you a link to confirm your address. Now describe your firm "
@@ -117,7 +122,7 @@ def login():
         if user is None:
             form.password.errors.append(_("Wrong e-mail address or password."))
         else:
-            _start_session(user)
+            start_session(user)
             flash(_("You are signed in."), "success")
             return redirect(next_url if is_safe_next(next_url) else url_for("main.index"))
     status = 400 if form.errors else 200
@@ -201,7 +206,7 @@ def change_password():
             _form_errors(form, exc)
         else:
             # Every other session of this user has ended; this browser starts a new one.
-            _start_session(user)
+            start_session(user)
             flash(_("Your password is changed; other devices have been signed out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

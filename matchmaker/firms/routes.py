@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
 from matchmaker.firms.forms import FirmForm, IntroductionRequestForm, PartnerActionForm
+from matchmaker.services import attachments
 from matchmaker.services import firms as firm_service
 from matchmaker.services import matching, pipeline, requests
 from matchmaker.services.errors import InvalidTransition, ValidationFailed
@@ -90,6 +91,7 @@ def _show(firm_id: int, request_form: IntroductionRequestForm, status: int = 200
         "firms/show.html",
         firm=firm,
         own=current_user.firm_id == firm_id,
+        documents=attachments.profile_documents(db.session, firm_id),
         type_labels={code: kind.label for code, kind in TYPE_BY_CODE.items()},
         state=requests.partner_states(db.session, current_user, [firm_id]).get(firm_id),
         request_form=request_form,

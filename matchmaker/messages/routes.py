@@ -11,9 +11,10 @@ from flask_login import current_user, login_required
 from matchmaker.extensions import db, limiter
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.messages.text import linkify, local_time
-from matchmaker.services import messaging
+from matchmaker.services import attachments, company, messaging
 from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.web import ratelimits as limits
+from matchmaker.web.uploads import read_upload, storage
 
 bp = Blueprint("messages", __name__)
 bp.add_app_template_filter(linkify, "linkify")
@@ -88,14 +89,16 @@ def thread(thread_id: int):
     state = messaging.thread_state(conversation.proposal)
     if form.validate_on_submit():
         try:
-            messaging.post_message(db.session, current_user, thread_id, form.body.data)
+            posted = post_with_file(conversation, form)
         except ValidationFailed as exc:
-            form.body.errors = [*form.body.errors, *exc.errors.values()]
+            for field, message in exc.errors.items():
+                target = form.file if field == "file" else form.body
+                target.errors = [*target.errors, message]
         except InvalidTransition as exc:
             flash(exc.message, "error")
             return redirect(url_for("messages.thread", thread_id=thread_id), 303)
         else:
-            return redirect(url_for("messages.thread", thread_id=thread_id, _anchor="latest"))
+            return redirect(url_for("messages.thread", thread_id=posted, _anchor="latest"))
     if form.errors:
         status = 400
     shown = messaging.latest_messages(db.session, conversation)
@@ -107,6 +110,8 @@ def thread(thread_id: int):
     mine_is_pk = proposal.pk_firm_id == current_user.firm_id
     return render_template(
         "messages/thread.html",
+        files=attachments.files_by_message(db.session, [m.id for m in shown]),
+        authors=company.message_authors(db.session, [m.id for m in shown]),
         thread=conversation,
         partner=partner,
         messages=shown,
@@ -116,3 +121,14 @@ def thread(thread_id: int):
         declined_by_me=(proposal.pk_response if mine_is_pk else proposal.by_response) == "declined",
         reader_country=OTHER_COUNTRY[partner.country],
     ), status
+
+
+def post_with_file(conversation, form: MessageForm) -> int:
+    """The message and its file: the file is checked before the message is sent, so a
+    refused file sends nothing."""
+    chosen = read_upload(form.file)
+    upload = attachments.check_upload(*chosen) if chosen else None
+    message = messaging.post_message(db.session, current_user, conversation.id, form.body.data)
+    if upload is not None:
+        attachments.attach_to_message(db.session, current_user, storage(), message.id, upload)
+    return conversation.id

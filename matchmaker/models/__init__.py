@@ -1,5 +1,6 @@
 """Typed ORM classes. Importing this package registers every table on the metadata."""
 
+from matchmaker.models.attachment import Attachment
 from matchmaker.models.audit import AuditEntry
 from matchmaker.models.base import Base, as_utc, utcnow
 from matchmaker.models.event import (
@@ -15,6 +16,7 @@ from matchmaker.models.event import (
     ParticipantStatus,
     RequestStatus,
 )
+from matchmaker.models.company import Invitation
 from matchmaker.models.firm import (
     CooperationType,
     Country,
@@ -29,10 +31,11 @@ from matchmaker.models.message import Message, Thread, ThreadRead
 from matchmaker.models.proposal import Proposal, ProposalStatus
 from matchmaker.models.saved import SavedPartner
 from matchmaker.models.token import ApiToken
-from matchmaker.models.user import Role, User
+from matchmaker.models.user import FirmRole, Role, User
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEntry",
     "Base",
     "CooperationType",
@@ -47,10 +50,12 @@ __all__ = [
     "Firm",
     "FirmCooperationType",
     "FirmEmbedding",
+    "FirmRole",
     "FirmSector",
     "Meeting",
     "MeetingKindValue",
     "MeetingRequest",
+    "Invitation",
     "Message",
     "NextStep",
     "Outcome",

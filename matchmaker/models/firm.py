@@ -98,7 +98,7 @@ class Firm(Base):
         cascade="all, delete-orphan",
         order_by="FirmCooperationType.position",
     )
-    user: Mapped[User | None] = relationship(back_populates="firm")
+    users: Mapped[list[User]] = relationship(back_populates="firm", order_by="User.id")
 
     @property
     def sectors(self) -> list[str]:

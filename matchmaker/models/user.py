@@ -19,6 +19,13 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class FirmRole(StrEnum):
+    """A firm user's place in the company account: the admin invites and removes colleagues."""
+
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -41,15 +48,17 @@ class User(Base):
     # Bumped on sign-out and password change: every older session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     notify_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Several users per firm (a company account): the firm's data belongs to the firm.
     firm_id: Mapped[int | None] = mapped_column(
-        ForeignKey("firms.id", ondelete="SET NULL"), unique=True
+        ForeignKey("firms.id", ondelete="SET NULL"), index=True
     )
+    firm_role: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The language chosen with the switcher: pages after sign-in and e-mails use it.
     locale: Mapped[str | None] = mapped_column(String(8))
 
-    firm: Mapped[Firm | None] = relationship(back_populates="user")
+    firm: Mapped[Firm | None] = relationship(back_populates="users")
 
     # Flask-Login protocol
     @property
@@ -74,6 +83,10 @@ class User(Base):
     @property
     def is_firm_user(self) -> bool:
         return self.role == Role.FIRM
+
+    @property
+    def is_firm_admin(self) -> bool:
+        return self.is_firm_user and self.firm_id is not None and self.firm_role == FirmRole.ADMIN
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"

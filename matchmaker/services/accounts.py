@@ -61,6 +61,23 @@ def create_user(
     return user
 
 
+def register(
+    session: Session, email: str, password: str, *, locale: str | None = None
+) -> tuple[User, bool]:
+    """Self-registration: (the new account, True), or (the account that already has the
+    address, False) with nothing changed: the caller answers both alike and tells the
+    address's owner by e-mail. The password is checked first, so its errors show either way."""
+    address = normalise_email(email)
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed({"password": problem})
+    existing = find_user(session, address)
+    if existing is not None:
+        verify_password(dummy_hash(), password)  # as long as creating an account
+        return existing, False
+    return create_user(session, address, password, locale=locale), True
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     user = find_user(session, email)
     if user is None:
@@ -167,4 +184,55 @@ def confirm_email(session: Session, token: str, secret_key: str) -> User | None:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         session.commit()
+    return user
+
+
+EMAIL_CHANGE_SALT = "matchmaker.email-change"
+EMAIL_CHANGE_MAX_AGE = 24 * 3600
+
+
+def request_email_change(
+    session: Session, user: User, new_email: str, password: str, secret_key: str
+) -> tuple[str, str]:
+    """Check the password and the new address; return (new address, confirmation token).
+    Nothing changes until the link sent to the new address is opened."""
+    if not verify_password(user.password_hash, password):
+        raise ValidationFailed({"password": _("That is not your current password.")})
+    address = normalise_email(new_email)
+    if address == user.email:
+        raise ValidationFailed({"email": _("That is already your sign-in address.")})
+    token = URLSafeTimedSerializer(secret_key, salt=EMAIL_CHANGE_SALT).dumps(
+        {"u": user.id, "e": address, "f": _address_fingerprint(user)}
+    )
+    return address, token
+
+
+def _address_fingerprint(user: User) -> str:
+    # Changes with the address and with every ended session: a used link stops working.
+    return hashlib.sha256(f"{user.email}:{user.session_version}".encode()).hexdigest()[:24]
+
+
+def confirm_email_change(session: Session, token: str, secret_key: str) -> User | None:
+    """Apply a confirmed change of sign-in address; None if the link is bad, old or used.
+    The new address must still be free (ValidationFailed otherwise). Every session ends."""
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=EMAIL_CHANGE_SALT).loads(
+            token, max_age=EMAIL_CHANGE_MAX_AGE
+        )
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = session.get(User, data["u"])
+    if user is None or not user.active or data.get("f") != _address_fingerprint(user):
+        return None
+    address = str(data.get("e", ""))
+    if find_user(session, address) is not None:
+        raise ValidationFailed(
+            {"email": _("Another account uses %(email)s now; nothing changed.", email=address)}
+        )
+    user.email = address
+    user.email_confirmed_at = utcnow()
+    user.session_version += 1
+    session.commit()
     return user

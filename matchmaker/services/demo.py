@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matchmaker.models import Firm, Proposal, Role
+from matchmaker.models import Firm, FirmRole, Proposal, Role
 from matchmaker.services import accounts, importing, matching, messaging, review
 from matchmaker.services.passwords import verify_password
 
@@ -49,6 +49,7 @@ def seed(session: Session, state_dir: str | Path) -> SeedResult | None:
     for email, password, role, ref in (PK_USER, BY_USER):
         user = accounts.create_user(session, email, password, role)
         user.firm = session.scalar(select(Firm).where(Firm.ref == ref))
+        user.firm_role = FirmRole.ADMIN
         firm_users.append(user)
         result.sign_ins.append((email, password, "firm"))
     session.commit()

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from matchmaker.models import Direction, Firm, FirmCooperationType, FirmSector, User
+from matchmaker.models import Direction, Firm, FirmCooperationType, FirmRole, FirmSector, User
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, validate_record
 from matchmaker.services.introductions import contact_visible, viewer_kind, viewer_parameters
@@ -120,6 +120,7 @@ def save_own_firm(session: Session, user: User, data: dict[str, Any]) -> Firm:
         firm = Firm(ref=record["ref"])
         session.add(firm)
         user.firm = firm
+        user.firm_role = FirmRole.ADMIN  # whoever creates the firm administers its account
     apply_record(firm, record)
     session.commit()
     # Matching follows a saved profile; it never undoes the save (the job logs a failure).

@@ -14,11 +14,9 @@ from matchmaker.services.ports import ports
 from matchmaker.services.reference import DEFAULT_LOCALE, LOCALES
 
 
-def _recipients(firm: Firm) -> list[str]:
-    user: User | None = firm.user
-    if user is None or not user.active or not user.notify_email:
-        return []
-    return [user.email]
+def _recipients(firm: Firm) -> list[User]:
+    """Everyone of the firm's company account who wants these e-mails."""
+    return [user for user in firm.users if user.active and user.notify_email]
 
 
 def _locale(user: User | None) -> str:
@@ -26,12 +24,14 @@ def _locale(user: User | None) -> str:
     return locale if locale in LOCALES else DEFAULT_LOCALE
 
 
-def _send(firm: Firm, subject: str, body: str) -> bool:
-    to = _recipients(firm)
-    if not to:
-        return False
-    _deliver(subject, body, to)
-    return True
+def _send_each(firm: Firm, compose) -> bool:
+    """`compose()` once per recipient, in that recipient's language."""
+    users = _recipients(firm)
+    for user in users:
+        with force_locale(_locale(user)):
+            subject, body = compose()
+        _deliver(subject, body, [user.email])
+    return bool(users)
 
 
 def _deliver(subject: str, body: str, to: list[str]) -> None:
@@ -44,7 +44,8 @@ def _footer() -> str:
 
 def proposal_approved(firm: Firm, partner: Firm) -> bool:
     link = ports().links.introductions()
-    with force_locale(_locale(firm.user)):
+
+    def compose() -> tuple[str, str]:
         subject = _("EDB has introduced you to a partner")
         body = (
             _(
@@ -59,7 +60,9 @@ def proposal_approved(firm: Firm, partner: Firm) -> bool:
             + "\n\n"
             + _footer()
         )
-    return _send(firm, subject, body)
+        return subject, body
+
+    return _send_each(firm, compose)
 
 
 def recipient_count(firm: Firm) -> int:
@@ -96,7 +99,8 @@ def introductions_approved(firm: Firm, partners: list[Firm]) -> int:
 
 def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
     link = ports().links.thread(thread_id)
-    with force_locale(_locale(firm.user)):
+
+    def compose() -> tuple[str, str]:
         subject = _("New message from %(name)s", name=sender.name)
         body = (
             _("%(name)s wrote to you on matchmaker.", name=sender.name)
@@ -105,7 +109,9 @@ def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
             + "\n\n"
             + _footer()
         )
-    return _send(firm, subject, body)
+        return subject, body
+
+    return _send_each(firm, compose)
 
 
 def password_reset(user: User, token: str) -> bool:
@@ -146,3 +152,80 @@ def confirm_address(user: User, token: str) -> bool:
 send = _send
 locale_of = _locale
 footer = _footer
+
+def firm_invitation(firm: Firm, inviter: User, email: str, token: str) -> bool:
+    """The invitation link, to the invited address (in the inviter's language: the invited
+    person has no account, and so no language, yet)."""
+    link = ports().links.invitation(token)
+    with force_locale(_locale(inviter)):
+        subject = _("%(firm)s invites you to matchmaker", firm=firm.name)
+        body = (
+            _(
+                "%(email)s invites you to join the company account of %(firm)s on matchmaker, "
+                "the partnering platform of the Pakistan–Belarus Joint Working Group.",
+                email=inviter.email,
+                firm=firm.name,
+            )
+            + f"\n{link}\n\n"
+            + _("The link works once, for a week. If you do not know this firm, ignore it.")
+            + "\n"
+        )
+    _deliver(subject, body, [email])
+    return True
+
+
+def email_change_requested(user: User, new_email: str, token: str) -> bool:
+    """A confirmation link to the new address; a notice to the old one."""
+    link = ports().links.email_change(token)
+    with force_locale(_locale(user)):
+        subject = _("Confirm your new e-mail address for matchmaker")
+        body = (
+            _(
+                "Please confirm that %(email)s is to be your new sign-in address on matchmaker:",
+                email=new_email,
+            )
+            + f"\n{link}\n\n"
+            + _("The link works once, for a day. If you did not ask for it, ignore this e-mail.")
+            + "\n"
+        )
+        notice_subject = _("Your matchmaker sign-in address is about to change")
+        notice = (
+            _(
+                "Someone signed in to your matchmaker account asked to change its sign-in "
+                "address from %(old)s to %(new)s.",
+                old=user.email,
+                new=new_email,
+            )
+            + "\n\n"
+            + _(
+                "If it was not you, change your password now: %(link)s",
+                link=ports().links.password_reset_request(),
+            )
+            + "\n"
+        )
+    _deliver(subject, body, [new_email])
+    _deliver(notice_subject, notice, [user.email])
+    return True
+
+
+def registration_attempt(user: User) -> bool:
+    """Someone tried to register an address that has an account: told to its owner only (the
+    registration page says the same as for a new address)."""
+    with force_locale(_locale(user)):
+        subject = _("Someone tried to register with your address on matchmaker")
+        body = (
+            _(
+                "Someone tried to create a matchmaker account for %(email)s, which already has "
+                "one. If it was you, sign in here: %(login)s",
+                email=user.email,
+                login=ports().links.login(),
+            )
+            + "\n\n"
+            + _(
+                "Forgot your password? Choose a new one: %(link)s",
+                link=ports().links.password_reset_request(),
+            )
+            + "\n"
+        )
+    _deliver(subject, body, [user.email])
+    return True

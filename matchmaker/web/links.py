@@ -30,3 +30,15 @@ class SiteLinks:
 
     def event_agenda(self, event_id: int) -> str:
         return self._url("events.agenda", event_id=event_id)
+
+    def invitation(self, token: str) -> str:
+        return self._url("colleagues.invitation", token=token)
+
+    def email_change(self, token: str) -> str:
+        return self._url("account.confirm_email_change", token=token)
+
+    def login(self) -> str:
+        return self._url("auth.login")
+
+    def password_reset_request(self) -> str:
+        return self._url("auth.reset_request")

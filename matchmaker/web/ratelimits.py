@@ -17,6 +17,10 @@ LOGIN_FAILURES_PER_ACCOUNT = "30 per hour"  # the 31st wrong password in an hour
 REGISTER_PER_CLIENT = "20 per hour"
 RESET_PER_CLIENT = "10 per hour"
 MESSAGES_PER_USER = "60 per minute"
+INVITES_PER_USER = "30 per hour"
+CONFIRMATION_RESENDS_PER_USER = "3 per hour"
+EMAIL_CHANGES_PER_USER = "5 per hour"
+UPLOADS_PER_USER = "60 per hour"
 
 
 def account_key() -> str:

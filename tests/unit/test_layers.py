@@ -35,7 +35,7 @@ LAYERS = {
         "matchmaker.web",
         *(
             f"matchmaker.{blueprint}"
-            for blueprint in ("auth", "firms", "review", "messages", "events")
+            for blueprint in ("auth", "firms", "review", "messages", "events", "attachments")
         ),
         "matchmaker.services",
         "matchmaker.models",

@@ -14,11 +14,36 @@ def test_register_signs_in_and_leads_to_the_profile_form(client, auth, db_sessio
     assert client.get("/firm/edit").status_code == 200
 
 
-def test_register_refuses_an_address_taken_in_another_case(auth, make_user):
-    make_user("taken@example.com")
-    response = auth.register("TAKEN@example.com")
-    assert response.status_code == 400
-    assert "already exists" in response.get_data(as_text=True)
+def test_register_does_not_reveal_a_registered_address(app, client, auth, make_user, db_session):
+    from pathlib import Path
+
+    owner = make_user("taken@example.com")
+    fresh = app.test_client()
+    taken, new = auth.register("TAKEN@example.com"), type(auth)(fresh).register("new@example.com")
+    assert taken.status_code == new.status_code == 302
+    assert taken.headers["Location"] == new.headers["Location"]
+    with client.session_transaction() as taken_session, fresh.session_transaction() as new_session:
+        assert taken_session["_flashes"] == new_session["_flashes"]
+        assert "_user_id" not in taken_session  # nobody is signed in to the existing account
+    db_session.expire_all()
+    assert db_session.get(User, owner.id).password_hash == owner.password_hash
+    mail = "".join(f.read_text() for f in Path(app.config["MAIL_FILE_PATH"]).glob("*.log"))
+    assert "Someone tried to create a matchmaker account for taken@example.com" in mail
+    # A common password is refused whether or not the address has an account.
+    assert auth.register("taken@example.com", password="1234567890123").status_code == 400
+
+
+def test_sign_in_and_password_forms_tell_browsers_what_they_hold(client, auth, make_user):
+    login = client.get("/auth/login").get_data(as_text=True)
+    assert 'autocomplete="username"' in login and 'autocomplete="current-password"' in login
+    register = client.get("/auth/register").get_data(as_text=True)
+    assert 'autocomplete="email"' in register
+    assert register.count('autocomplete="new-password"') == 2
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+    password = client.get("/auth/password").get_data(as_text=True)
+    assert password.count('autocomplete="new-password"') == 2
+    assert 'id="current"' in password and 'autocomplete="current-password"' in password
 
 
 def test_register_rejects_short_and_mismatched_passwords(auth, db_session):

@@ -26,7 +26,8 @@ def test_first_save_creates_the_firm_with_a_generated_ref(client, auth, make_use
     assert firm.sectors == ["tractors", "agri-machinery"]
     assert firm.offer_types == ["assembly", "distribution"]
     assert firm.contact_email == "firm@example.com"  # defaults to the account's address
-    assert firm.user.email == "firm@example.com"
+    assert [u.email for u in firm.users] == ["firm@example.com"]
+    assert firm.users[0].firm_role == "admin"
 
 
 def test_second_save_edits_the_same_firm(client, auth, make_user, db_session):

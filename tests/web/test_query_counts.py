@@ -32,6 +32,8 @@ FIRM_PAGES = [
     "/home",
     "/saved",
 ]
+# The company-account pages (tests/web/test_acct_query_counts.py grows their own data too).
+FIRM_PAGES += ["/auth/account", "/auth/colleagues", "/auth/account/delete", "/auth/account/export"]
 API_PAGES = [
     "/api/v1/proposals",
     "/api/v1/proposals?status=approved",
