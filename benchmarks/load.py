@@ -353,6 +353,14 @@ def _fill(url: str, n_firms: int, n_proposals: int, n_messages: int, state: Path
                             now - timedelta(minutes=count - k),
                         )
                     )
+        # Each thread's two read markers with their unread counters, as the app keeps them.
+        cur.execute(
+            "INSERT INTO thread_reads (thread_id, firm_id, last_read_message_id, unread) "
+            "SELECT t.id, side.firm_id, 0, (SELECT count(*) FROM messages m "
+            "WHERE m.thread_id = t.id AND m.sender_firm_id != side.firm_id) "
+            "FROM threads t JOIN proposals p ON p.id = t.proposal_id "
+            "CROSS JOIN LATERAL (VALUES (p.pk_firm_id), (p.by_firm_id)) AS side(firm_id)"
+        )
         for table in ("firms", "proposals", "threads"):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
