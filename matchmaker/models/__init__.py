@@ -13,7 +13,7 @@ from matchmaker.models.firm import (
 )
 from matchmaker.models.matching_state import EngineChange, EngineGeneration, FirmEmbedding
 from matchmaker.models.message import Message, Thread, ThreadRead
-from matchmaker.models.proposal import Proposal, ProposalStatus
+from matchmaker.models.proposal import Proposal, ProposalCount, ProposalStatus
 from matchmaker.models.token import ApiToken
 from matchmaker.models.user import Role, User
 
@@ -32,6 +32,7 @@ __all__ = [
     "FirmSector",
     "Message",
     "Proposal",
+    "ProposalCount",
     "ProposalStatus",
     "Role",
     "Sector",
