@@ -57,8 +57,11 @@ class SignedIn:
 def signed_in(
     database: str, state: Path, lang: str | None = None, probes: bool = False
 ) -> SignedIn:
+    from threadpoolctl import threadpool_limits
+
     from matchmaker import create_app
 
+    threadpool_limits(limits=1, user_api="blas")  # as gunicorn.conf.py serves the app
     token, thread_id = _credentials(database, state)
     app = create_app(
         {
