@@ -399,7 +399,8 @@ def _credentials(url: str, state: Path) -> tuple[str, int]:
 
     with _app(url, state).app_context():
         officer = accounts.find_user(db.session, OFFICER[0])
-        for old in tokens.list_tokens(db.session, officer):
+        # Only the oldest go: benchmarks running at the same time keep their tokens.
+        for old in sorted(tokens.list_tokens(db.session, officer), key=lambda t: t.id)[:-10]:
             tokens.revoke_token(db.session, officer, old.id)
         _, plain = tokens.create_token(db.session, officer, "load benchmark")
         thread_id = db.session.scalar(
