@@ -68,7 +68,10 @@ def main() -> None:
         *sys.argv,
     ]
     env = {**os.environ, MARK: str(helper)}
-    subprocess.run(command, env=env, check=True, stderr=subprocess.DEVNULL)  # noqa: S603
+    with (work / "valgrind.log").open("w") as log:
+        done = subprocess.run(command, env=env, check=False, stderr=log)  # noqa: S603
+    if done.returncode:
+        sys.exit((work / "valgrind.log").read_text()[-3000:])
     print(f"{'page':<22} {'M instr/request':>16}")
     dumps = sorted(work.glob("callgrind.out.*"), key=_part)
     for path in dumps:
