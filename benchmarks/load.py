@@ -21,7 +21,9 @@
    without the database, a signed-in view that returns a word, an empty signed-in page in the
    layout. What any signed-in page costs before its own work, outside the targets.
 Then it checks the targets: at 16 clients p95 <= 100 ms and throughput >= 30% of the bare
-endpoint's; at 50 clients no errors and throughput within 10% of the 16-client figure.
+endpoint's (the searches, among them two whose words match thousands of firms, one with a
+sector filter: >= 20%); at 50 clients no errors and throughput within 10% of the 16-client
+figure.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ FIRM_USER = ("firm@load.example", "load firm password 12")
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 LUA = ROOT / "benchmarks" / "wrk_report.lua"
 REFERENCE = "account (reference)"
+# Issue 17's targets at 16 clients: a page's throughput against the bare endpoint's.
+PAGE_SHARE, SEARCH_SHARE = 0.3, 0.2
+SEARCHES = ("directory search", "search + sector", "API firm search")
 
 
 def main() -> None:
@@ -133,6 +138,13 @@ def main() -> None:
         targets = [
             ("bare Flask, one row", f"http://127.0.0.1:{bare_port}/bare", {}),
             ("directory search", f"{app_base}/firms?q=tractor+kits", firm),
+            # Words that match thousands of firms, with a filter: an ordinary directory query.
+            ("search + sector", f"{app_base}/firms?q=tractor&sector=tractors", firm),
+            (
+                "API firm search",
+                f"{app_base}/api/v1/firms?q=transformer",
+                {"Authorization": f"Bearer {token}"},
+            ),
             ("/matches", f"{app_base}/matches", firm),
             ("/review", f"{app_base}/review", officer),
             ("thread page", f"{app_base}/messages/{thread_id}", firm),
@@ -353,6 +365,14 @@ def _fill(url: str, n_firms: int, n_proposals: int, n_messages: int, state: Path
                             now - timedelta(minutes=count - k),
                         )
                     )
+        # Each thread's two read markers with their unread counters, as the app keeps them.
+        cur.execute(
+            "INSERT INTO thread_reads (thread_id, firm_id, last_read_message_id, unread) "
+            "SELECT t.id, side.firm_id, 0, (SELECT count(*) FROM messages m "
+            "WHERE m.thread_id = t.id AND m.sender_firm_id != side.firm_id) "
+            "FROM threads t JOIN proposals p ON p.id = t.proposal_id "
+            "CROSS JOIN LATERAL (VALUES (p.pk_firm_id), (p.by_firm_id)) AS side(firm_id)"
+        )
         for table in ("firms", "proposals", "threads"):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
@@ -379,7 +399,8 @@ def _credentials(url: str, state: Path) -> tuple[str, int]:
 
     with _app(url, state).app_context():
         officer = accounts.find_user(db.session, OFFICER[0])
-        for old in tokens.list_tokens(db.session, officer):
+        # Only the oldest go: benchmarks running at the same time keep their tokens.
+        for old in sorted(tokens.list_tokens(db.session, officer), key=lambda t: t.id)[:-10]:
             tokens.revoke_token(db.session, officer, old.id)
         _, plain = tokens.create_token(db.session, officer, "load benchmark")
         thread_id = db.session.scalar(
@@ -573,11 +594,12 @@ def _report(
     failures = 0
     for name in checked:
         r16 = results[name, 16]
+        share = SEARCH_SHARE if name in SEARCHES else PAGE_SHARE
         checks = [
             (f"p95 at 16 clients {r16['p95_ms']:.1f} ms <= 100", r16["p95_ms"] <= 100),
             (
-                f"throughput {r16['rps'] / results[bare, 16]['rps']:.0%} of bare >= 30%",
-                r16["rps"] >= 0.3 * results[bare, 16]["rps"],
+                f"throughput {r16['rps'] / results[bare, 16]['rps']:.0%} of bare >= {share:.0%}",
+                r16["rps"] >= share * results[bare, 16]["rps"],
             ),
         ]
         for c in clients:

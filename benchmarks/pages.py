@@ -6,7 +6,9 @@ Needs the database that `benchmarks/load.py` fills (run it once; `--reuse` keeps
 benchmarked page is requested through Flask's test client, signed in as the user it is for,
 and timed (wall time and process CPU per request; the difference is mostly waiting for the
 database), with the CPU spent rendering templates and the number of SQL statements;
-`/healthz` (one `SELECT 1`) is the baseline measured in the same process.
+`/healthz` (one `SELECT 1`) is the baseline measured in the same process. `PG ms` is the CPU
+the database's server processes spent per request (from /proc/<pid>/schedstat of the app's
+connections: the database runs on this machine).
 
 Before the pages, four probes (benchmarks/probes.py: routes only the benchmarks' app has) show
 what every page pays before it does anything of its own: a Flask view without the database, a
@@ -55,8 +57,11 @@ class SignedIn:
 def signed_in(
     database: str, state: Path, lang: str | None = None, probes: bool = False
 ) -> SignedIn:
+    from threadpoolctl import threadpool_limits
+
     from matchmaker import create_app
 
+    threadpool_limits(limits=1, user_api="blas")  # as gunicorn.conf.py serves the app
     token, thread_id = _credentials(database, state)
     app = create_app(
         {
@@ -78,6 +83,26 @@ def signed_in(
     return SignedIn(app, firm, officer, api, {"Authorization": f"Bearer {token}"}, thread_id)
 
 
+def page_list(setup: SignedIn) -> list[tuple[str, Any, str, dict[str, str]]]:
+    """The benchmarked requests: (name, client, path, headers)."""
+    firm, officer, api, bearer = setup.firm, setup.officer, setup.api, setup.bearer
+    return [
+        ("/healthz (baseline)", firm, "/healthz", {}),
+        ("Flask, no database", firm, "/_probe/plain", {}),
+        ("signed in, no page", firm, "/_probe/signed-in", {}),
+        ("empty layout, firm", firm, "/_probe/layout", {}),
+        ("empty layout, staff", officer, "/_probe/layout", {}),
+        ("directory search", firm, "/firms?q=tractor+kits", {}),
+        # Words that match thousands of firms, with a filter: an ordinary directory query.
+        ("search + sector", firm, "/firms?q=tractor&sector=tractors", {}),
+        ("API firm search", api, "/api/v1/firms?q=transformer", bearer),
+        ("/matches", firm, "/matches", {}),
+        ("/review", officer, "/review", {}),
+        ("thread page", firm, f"/messages/{setup.thread_id}", {}),
+        ("API list", api, "/api/v1/proposals", bearer),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
@@ -94,8 +119,7 @@ def main() -> None:
     atexit.register(shutil.rmtree, state, ignore_errors=True)
     os.environ.setdefault("TRUSTED_HOSTS", "localhost")
     setup = signed_in(args.database, state, probes=True)
-    app, firm, officer, api = setup.app, setup.firm, setup.officer, setup.api
-    bearer, thread_id = setup.bearer, setup.thread_id
+    app, officer = setup.app, setup.officer
     rendering = [0.0]
     render_started: list[float] = []
 
@@ -115,46 +139,38 @@ def main() -> None:
         engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1)
     )
 
-    pages = [
-        ("/healthz (baseline)", firm, "/healthz", {}),
-        ("Flask, no database", firm, "/_probe/plain", {}),
-        ("signed in, no page", firm, "/_probe/signed-in", {}),
-        ("empty layout, firm", firm, "/_probe/layout", {}),
-        ("empty layout, staff", officer, "/_probe/layout", {}),
-        ("directory search", firm, "/firms?q=tractor+kits", {}),
-        ("/matches", firm, "/matches", {}),
-        ("/review", officer, "/review", {}),
-        ("thread page", firm, f"/messages/{thread_id}", {}),
-        ("API list", api, "/api/v1/proposals", bearer),
-    ]
+    pages = page_list(setup)
     for _name, client, path, headers in pages:
         for _ in range(20):  # warm up: templates, statement caches, prepared plans
             response = client.get(path, headers=headers)
             assert response.status_code == 200, (path, response.status_code)
     per_round = max(1, args.requests // args.rounds)
+    server = _ServerCpu(args.database)
     cpu: dict[str, list[float]] = {name: [] for name, *_ in pages}
-    totals = {name: [0.0, 0.0, 0] for name, *_ in pages}  # wall, render, statements
+    totals = {name: [0.0, 0.0, 0, 0.0] for name, *_ in pages}  # wall, render, statements, PG
     for _ in range(args.rounds):
         for name, client, path, headers in pages:
             rendering[0], statements[0] = 0.0, 0
+            database = server.cpu()
             started, wall = time.process_time(), time.perf_counter()
             for _ in range(per_round):
                 client.get(path, headers=headers)
             cpu[name].append((time.process_time() - started) / per_round * 1000)
+            totals[name][3] += (server.cpu() - database) / per_round * 1000
             totals[name][0] += (time.perf_counter() - wall) / per_round * 1000
             totals[name][1] += rendering[0] / per_round * 1000
             totals[name][2] += statements[0] / per_round
     print(
         f"{'page':<22} {'wall ms':>8} {'CPU ms':>8} {'min':>6} {'render':>7} {'SQL':>5}"
-        f" {'x baseline':>11}"
+        f" {'PG ms':>6} {'x baseline':>11}"
     )
     baseline = statistics.median(cpu[pages[0][0]])
     for name, *_ in pages:
-        wall, rendered, sql = (value / args.rounds for value in totals[name])
+        wall, rendered, sql, database = (value / args.rounds for value in totals[name])
         median = statistics.median(cpu[name])
         print(
             f"{name:<22} {wall:8.2f} {median:8.2f} {min(cpu[name]):6.2f} {rendered:7.2f} {sql:5.1f}"
-            f" {median / baseline:10.1f}x"
+            f" {database:6.2f} {median / baseline:10.1f}x"
         )
     # The dashboard aggregates every proposal: timed apart, a few times.
     assert officer.get("/dashboard").status_code == 200
@@ -165,6 +181,29 @@ def main() -> None:
         f"\n/dashboard: {(time.perf_counter() - wall) / 3 * 1000:.0f} ms wall, "
         f"{(time.process_time() - started) / 3 * 1000:.1f} ms CPU per request"
     )
+
+
+class _ServerCpu:
+    """CPU seconds spent so far by the server processes of the database's other connections
+    (the app's pool): /proc/<pid>/schedstat's first field, nanoseconds on a CPU."""
+
+    def __init__(self, database: str) -> None:
+        import psycopg
+
+        self.connection = psycopg.connect(database.replace("+psycopg", ""), autocommit=True)
+
+    def cpu(self) -> float:
+        pids = self.connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+        total = 0
+        for (pid,) in pids:
+            try:
+                total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # gone, or no schedstat: not counted
+        return total / 1e9
 
 
 if __name__ == "__main__":

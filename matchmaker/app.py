@@ -92,11 +92,11 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from matchmaker.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from matchmaker.web import transactions
     from matchmaker.web.ratelimits import storage_uri
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = transactions.engine_options(app.config)
     db.init_app(app)
-    from matchmaker.web import transactions
-
     transactions.init_app(app, db)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -16,7 +16,8 @@ class ConfigError(RuntimeError):
 class Config:
     MATCHMAKER_ENV = "development"
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled from instance_path when unset
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    DATABASE_PING_IDLE = 10.0  # seconds a pooled connection idles before a ping (web/transactions)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

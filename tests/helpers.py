@@ -264,7 +264,7 @@ def gunicorn(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[Serve
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(200):
+            for _ in range(900):  # up to 90 s: a loaded 2-core machine took 40 s to start it
                 try:
                     Browser(base).get("/healthz")
                     break

@@ -31,27 +31,32 @@ from matchmaker.models import User
 from matchmaker.services import accounts, notifications, tokens
 from matchmaker.services.errors import ValidationFailed
 from matchmaker.web import ratelimits as limits
+from matchmaker.web import signed_in
 from matchmaker.web.i18n import ACCOUNT_LOCALE
 from matchmaker.web.security import is_safe_next
+from matchmaker.web.signed_in import SignedInUser
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-def load_user(user_id: str) -> User | None:
-    """The login id is "<user id>:<session version>"; an old version is a dead session."""
+def load_user(user_id: str) -> SignedInUser | None:
+    """The login id is "<user id>:<session version>"; an old version is a dead session. The
+    user is read as one row (web/signed_in.py)."""
     try:
         raw_id, raw_version = user_id.split(":", 1)
         uid, version = int(raw_id), int(raw_version)
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    if not -(2**31) <= uid < 2**31:
+        return None  # no such id in the database (int4)
+    user = signed_in.load(uid)
     if user is None or user.session_version != version or not user.active:
         return None
     _note_locale(user)
     return user
 
 
-def _note_locale(user: User) -> None:
+def _note_locale(user: User | SignedInUser) -> None:
     # The account's language for this request's pages, unless the switcher's cookie chose one.
     setattr(g, ACCOUNT_LOCALE, user.locale)
 

@@ -28,7 +28,7 @@ from matchmaker.models.firm import (
 )
 from matchmaker.models.matching_state import EngineChange, EngineGeneration, FirmEmbedding
 from matchmaker.models.message import Message, Thread, ThreadRead
-from matchmaker.models.proposal import Proposal, ProposalStatus
+from matchmaker.models.proposal import Proposal, ProposalCount, ProposalStatus
 from matchmaker.models.saved import SavedPartner
 from matchmaker.models.token import ApiToken
 from matchmaker.models.user import FirmRole, Role, User
@@ -61,6 +61,7 @@ __all__ = [
     "Outcome",
     "ParticipantStatus",
     "Proposal",
+    "ProposalCount",
     "ProposalStatus",
     "RequestStatus",
     "Role",

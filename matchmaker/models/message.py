@@ -45,7 +45,10 @@ class Message(Base):
 
 
 class ThreadRead(Base):
-    """How far one firm has read a thread: the basis of unread counts."""
+    """How far one firm has read a thread, and how many of the other firm's messages it has not
+    read yet: `unread`, kept by posting and reading in their transactions
+    (services/messaging.py), so the badge on every page sums a few rows instead of counting
+    messages."""
 
     __tablename__ = "thread_reads"
 
@@ -53,6 +56,7 @@ class ThreadRead(Base):
         ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True
     )
     firm_id: Mapped[int] = mapped_column(
-        ForeignKey("firms.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("firms.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     last_read_message_id: Mapped[int] = mapped_column(Integer, default=0)
+    unread: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -99,3 +99,16 @@ class Proposal(Base):
 # The review queue and the API list: best score first, ties by id, within one status or all.
 Index("ix_proposals_status_score", Proposal.status, Proposal.score.desc(), Proposal.id)
 Index("ix_proposals_score", Proposal.score.desc(), Proposal.id)
+
+
+class ProposalCount(Base):
+    """How many proposals have each status: kept by database triggers on `proposals` (migration
+    perf02_counts), so every writer (decisions, match runs, a firm's deletion cascading) keeps
+    it in its own transaction, and the review queue and the API list read their totals from
+    three rows instead of counting up to 10,001 proposals on every view. A migration that
+    rebuilds `proposals` on SQLite (batch mode) must create the triggers again."""
+
+    __tablename__ = "proposal_counts"
+
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

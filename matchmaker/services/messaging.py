@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Row, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from matchmaker.models import Firm, Message, Proposal, Thread, ThreadRead, User, utcnow
@@ -150,7 +150,6 @@ def thread_list(session: Session, user: User) -> list[ThreadRow]:
     and the first line of their last message: one query. A conversation EDB withdrew or a
     firm declined stays listed (read-only)."""
     firm_id = require_firm(user)
-    unread = _unread_subquery(firm_id)
     partner = aliased(Firm, name="partner")
     state = _state_sql()
     last_body = (
@@ -165,14 +164,16 @@ def thread_list(session: Session, user: User) -> list[ThreadRow]:
             Thread.id,
             Thread.proposal_id,
             Thread.last_message_at,
-            func.coalesce(unread.c.unread, 0).label("unread"),
+            func.coalesce(ThreadRead.unread, 0).label("unread"),
             state.label("state"),
             last_body.label("last_body"),
             *_brief_columns(partner),
         )
         .join(Proposal, Thread.proposal_id == Proposal.id)
         .join(partner, partner.id == other_firm_id(firm_id))
-        .outerjoin(unread, unread.c.thread_id == Thread.id)
+        .outerjoin(
+            ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.firm_id == firm_id)
+        )
         .where(involves(firm_id))
         .order_by(state != OPEN, Thread.last_message_at.desc().nulls_last(), Thread.id.desc())
     ).all()
@@ -212,35 +213,17 @@ def _brief(row: Row) -> FirmBrief:
     return FirmBrief(row.firm_id, row.firm_ref, row.firm_name, row.firm_country)
 
 
-def _unread_subquery(firm_id: int):
-    """Per thread of the firm, the messages from the other firm after its last read one. The
-    firm's threads come first (through its proposals' indexes), so the count touches only
-    their messages, however many the platform holds."""
-    read_upto = (
-        select(ThreadRead.last_read_message_id)
-        .where(ThreadRead.thread_id == Message.thread_id, ThreadRead.firm_id == firm_id)
-        .scalar_subquery()
-    )
-    own_threads = (
-        select(Thread.id).join(Proposal, Thread.proposal_id == Proposal.id).where(involves(firm_id))
-    )
-    return (
-        select(Message.thread_id, func.count(Message.id).label("unread"))
-        .where(
-            Message.thread_id.in_(own_threads),
-            Message.sender_firm_id != firm_id,
-            Message.id > func.coalesce(read_upto, 0),
-        )
-        .group_by(Message.thread_id)
-        .subquery()
-    )
-
-
 @cache
 def _unread_total_statement():
-    # Built once (see services/firms.py for the figure); the firm is a bound parameter.
-    unread = _unread_subquery(bindparam("firm_id"))
-    return select(func.coalesce(func.sum(unread.c.unread), 0))
+    # Built once (see services/firms.py for the figure); the firm is a bound parameter. The
+    # counters of the firm's markers (an index on the firm), of threads still introduced.
+    firm_id = bindparam("firm_id")
+    return (
+        select(func.coalesce(func.sum(ThreadRead.unread), 0))
+        .join(Thread, Thread.id == ThreadRead.thread_id)
+        .join(Proposal, Proposal.id == Thread.proposal_id)
+        .where(ThreadRead.firm_id == firm_id, ThreadRead.unread > 0, approved_for(firm_id))
+    )
 
 
 def unread_total(session: Session, user: User) -> int:
@@ -317,15 +300,85 @@ def latest_messages(session: Session, thread: Thread, limit: int = 200) -> list[
 
 def mark_read(session: Session, thread: Thread, firm_id: int, newest: int) -> None:
     """The firm has read the thread up to `newest` (the last message it was shown; 0: none).
-    Writes only when that moves the marker forward."""
+    Writes only when that moves the marker forward (a page view of a read thread reads one
+    row and opens no transaction)."""
     marker = session.get(ThreadRead, (thread.id, firm_id))
-    if marker is None:
-        session.add(ThreadRead(thread_id=thread.id, firm_id=firm_id, last_read_message_id=newest))
-    elif marker.last_read_message_id < newest:
-        marker.last_read_message_id = newest
-    else:
+    if marker is not None and marker.last_read_message_id >= newest:
         return
-    session.commit()
+    if _advance(session, thread.id, firm_id, newest):
+        session.commit()
+    if marker is not None:
+        session.expire(marker)
+
+
+def _advance(session: Session, thread_id: int, firm_id: int, newest: int) -> bool:
+    """Move the firm's marker forward to `newest`, its unread counter down by the other firm's
+    messages it passes: one UPDATE, so two tabs reading at once, or a message posted meanwhile,
+    leave the right figure (what it passes was committed before it was shown, and a later
+    message is counted by its own post). Whether it moved."""
+    passed = (
+        select(func.count(Message.id))
+        .where(
+            Message.thread_id == thread_id,
+            Message.sender_firm_id != firm_id,
+            Message.id > ThreadRead.last_read_message_id,
+            Message.id <= newest,
+        )
+        .scalar_subquery()
+    )
+    moved = session.execute(
+        update(ThreadRead)
+        .where(
+            ThreadRead.thread_id == thread_id,
+            ThreadRead.firm_id == firm_id,
+            ThreadRead.last_read_message_id < newest,
+        )
+        .values(last_read_message_id=newest, unread=ThreadRead.unread - passed)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved or newest <= 0:
+        return bool(moved)
+    if session.get(ThreadRead, (thread_id, firm_id)) is not None:
+        return False  # already read that far
+    session.add(
+        ThreadRead(
+            thread_id=thread_id,
+            firm_id=firm_id,
+            last_read_message_id=newest,
+            unread=_count_unread(session, thread_id, firm_id, newest),
+        )
+    )
+    return True
+
+
+def _count_unread(session: Session, thread_id: int, firm_id: int, read_upto: int) -> int:
+    """Counted from the messages: for a marker that does not exist yet (data from before)."""
+    return session.scalar(
+        select(func.count(Message.id)).where(
+            Message.thread_id == thread_id,
+            Message.sender_firm_id != firm_id,
+            Message.id > read_upto,
+        )
+    )
+
+
+def _count_new(session: Session, thread_id: int, firm_id: int) -> None:
+    """One more message the firm has not read."""
+    counted = session.execute(
+        update(ThreadRead)
+        .where(ThreadRead.thread_id == thread_id, ThreadRead.firm_id == firm_id)
+        .values(unread=ThreadRead.unread + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not counted:
+        session.add(
+            ThreadRead(
+                thread_id=thread_id,
+                firm_id=firm_id,
+                last_read_message_id=0,
+                unread=_count_unread(session, thread_id, firm_id, 0),
+            )
+        )
 
 
 def clean_body(body: str | None) -> str:
@@ -364,14 +417,15 @@ def post_message(session: Session, user: User, thread_id: int, body: str | None)
     session.add(message)
     thread.last_message_at = utcnow()
     session.flush()
-    marker = session.get(ThreadRead, (thread.id, firm_id))
-    if marker is None:
-        session.add(
-            ThreadRead(thread_id=thread.id, firm_id=firm_id, last_read_message_id=message.id)
-        )
-    else:
-        marker.last_read_message_id = max(marker.last_read_message_id, message.id)
-    session.commit()
     partner = thread.proposal.partner_of(firm_id)
+    # The writer has read the thread up to its own message, the partner has one more to read:
+    # both markers in the message's transaction, in the order of the firms' ids (two firms
+    # writing at once lock them in the same order: no deadlock).
+    for marker_firm in sorted((firm_id, partner.id)):
+        if marker_firm == firm_id:
+            _advance(session, thread.id, firm_id, message.id)
+        else:
+            _count_new(session, thread.id, partner.id)
+    session.commit()
     notifications.new_message(partner, thread.proposal.partner_of(partner.id), thread.id)
     return _message_rows(thread, [message])[0]

@@ -64,6 +64,7 @@ def paginate(
     count: Select[Any] | Callable[[], Select[Any]] | None = None,
     shown: Callable[[Select[Any]], Select[Any]] | None = None,
     params: dict[str, Any] | None = None,
+    kept_total: Callable[[], int] | None = None,
 ) -> Page[T]:
     """Page `page` of `stmt`'s rows, made into the list's row type by `items`. The total is
     counted from `count` (or a function building it when a count is needed): the same filters
@@ -72,7 +73,8 @@ def paginate(
     matches the database collects and sorts anyway, that saves running it twice. A first page
     that is not full is the whole list: nothing to count. `shown`, if given, turns the page of
     `stmt` (limited) into the statement that reads what the page shows: the database then sorts
-    and counts only the narrow rows of `stmt` and reads the wide ones for the page alone."""
+    and counts only the narrow rows of `stmt` and reads the wide ones for the page alone.
+    `kept_total`, if given, gives the total instead of any count (a figure kept by the writes)."""
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     cap = COUNT_CAP
@@ -82,6 +84,8 @@ def paginate(
         total = min(found[0].window_total, cap + 1)
     elif page == 1 and len(found) < per_page:
         total = min(len(found), cap + 1)  # all of it is on this page: nothing to count
+    elif kept_total is not None:
+        total = min(kept_total(), cap + 1)
     else:
         counted = count() if callable(count) else count
         total = _count(session, counted if counted is not None else stmt, cap)

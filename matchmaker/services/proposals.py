@@ -3,15 +3,16 @@ see which proposal (staff: all of them; a firm: its approved introductions)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, Select, false, func, or_, select
+from sqlalchemy import Row, Select, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from matchmaker.models import Country, Firm, FirmSector, Proposal, User
+from matchmaker.models import Country, Firm, FirmSector, Proposal, ProposalCount, User
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services.errors import Forbidden, NotFound
 from matchmaker.services.firms import clean_search, escape_like
@@ -181,6 +182,29 @@ def _rows(staff: bool):
     return make
 
 
+def _kept_total(session: Session, f: QueueFilter) -> Callable[[], int] | None:
+    """The total of a list filtered by status alone (or not at all), from the counts the
+    database keeps per status (`ProposalCount`): three rows read instead of up to 10,001
+    proposals counted (benchmarks/pages.py: /review 0.9 ms of PostgreSQL CPU less a view, see
+    the note of issue 17). Other filters: None (counted)."""
+    if f.sector or f.q or f.min_score is not None or f.max_score is not None:
+        return None
+    statuses = [f.status] if f.status in {s.value for s in Status} else [s.value for s in Status]
+
+    def total() -> int:
+        found = session.scalar(_counts_statement(), {"statuses": statuses})
+        return int(found or 0)
+
+    return total
+
+
+@cache
+def _counts_statement() -> Select:
+    return select(func.coalesce(func.sum(ProposalCount.total), 0)).where(
+        ProposalCount.status.in_(bindparam("statuses", expanding=True))
+    )
+
+
 def queue_page(
     session: Session, actor: User, filters: QueueFilter, *, page: int, per_page: int
 ) -> Page[ProposalRow]:
@@ -195,6 +219,7 @@ def queue_page(
         page=page,
         per_page=per_page,
         count=lambda: _filtered(select(Proposal.id), filters),
+        kept_total=_kept_total(session, filters),
     )
 
 
@@ -217,6 +242,9 @@ def visible_page(
         page=page,
         per_page=per_page,
         count=lambda: _visible(select(Proposal.id), user, status),
+        kept_total=_kept_total(session, QueueFilter(status=status or "all"))
+        if user.is_staff
+        else None,
     )
 
 

@@ -1,69 +1,101 @@
-"""How a request's transaction ends when it only read: COMMIT instead of ROLLBACK (PostgreSQL).
+"""How requests talk to the database: reads without a transaction, writes in one, and a ping
+only for a connection that sat idle.
 
-psycopg prepares a statement the sixth time a connection runs it, so PostgreSQL parses it once
-(and, when one plan serves all values, plans it once), but it forgets all of them at every ROLLBACK
-(a rolled-back transaction might have dropped what they refer to). A request ends with the
-session's rollback, so a page's statements were never prepared: each was parsed and planned
-again on every view (0.1-0.4 ms of the database's time per statement on the load database).
+PostgreSQL: the connections are in autocommit mode, and a transaction begins just before the
+first statement that writes (anything but a plain SELECT: INSERT, UPDATE, DELETE, a SELECT
+... FOR UPDATE, a SAVEPOINT, DDL, a CTE); the session's commit ends it with COMMIT, its
+rollback or removal with ROLLBACK, as before. A request that only reads sends its SELECTs and
+nothing else: no BEGIN before them, no COMMIT or ROLLBACK after (psycopg sends neither when no
+transaction is open). At PostgreSQL's default isolation (READ COMMITTED) each statement sees
+what was committed when it started whether or not it runs in a transaction, so a read sees the
+same rows either way; what a transaction adds, atomic writes and row locks, every write still
+gets. psycopg forgets its prepared statements at every ROLLBACK, which a request that only
+read now never sends: its statements stay prepared (PostgreSQL parses and plans each once).
+benchmarks/pages.py, signed-in probe with and without this: 2 statements fewer (BEGIN,
+COMMIT) per request, see the figures in the note of issue 17.
 
-A transaction that wrote nothing leaves the same database whether it is committed or rolled
-back, so a request that only read ends with COMMIT, and its connection keeps its prepared
-statements. Anything else ends as before, rolled back by the session's removal: a request
-that raised, that left changes in the session, or whose open transaction ran any statement
-other than a SELECT (a flush, an UPDATE, a savepoint, DDL, a CTE). What a request committed
-itself stays committed, as ever. SQLite gains nothing by it but runs the same code, so both
-test runs cover it.
+SQLite already works this way (pysqlite begins a transaction before the first INSERT, UPDATE
+or DELETE only), so both test runs see the same transactions.
+
+The pool pings a connection before handing it out only when it sat idle for more than
+`DATABASE_PING_IDLE` seconds (SQLAlchemy's pre-ping pings before every checkout: a round trip
+per request). A connection in use a moment ago that the server dropped since fails its next
+statement; SQLAlchemy then sees the disconnect and replaces every connection of the pool, so
+the following requests work again (tests/faults/test_database_outage.py).
 """
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
-WROTE = "matchmaker_wrote"  # on a connection's info: its current transaction wrote
-CONNECTION = "matchmaker_connection"  # on a session's info: the connection of its transaction
+DEFAULT_PING_IDLE = 10.0  # seconds
+IDLE_SINCE = "matchmaker_idle_since"  # on a pooled connection's info: when it was checked in
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.I)
+_reads: dict[str, bool] = {}  # statement -> whether it only reads (statements are few)
 
 
 def init_app(app: Flask, db: SQLAlchemy) -> None:
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "begin", _begin)
-    event.listen(engine, "before_cursor_execute", _before_execute)
-    for name, listener in (("after_begin", _session_began), ("after_transaction_end", _ended)):
-        if not event.contains(db.session, name, listener):  # one `db` serves every app
-            event.listen(db.session, name, listener)
+    ping_idle = float(app.config.get("DATABASE_PING_IDLE", DEFAULT_PING_IDLE))
+    _ping_when_idle(engine, ping_idle)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _begin_before_write)
 
-    @app.teardown_request
-    def end_read_only_transaction(exc: BaseException | None) -> None:
-        session = db.session()
-        transaction = session.get_transaction()
-        if exc is not None or transaction is None or not transaction.is_active:
-            return  # nothing begun, or a failed statement left it to be rolled back
-        connection = session.info.get(CONNECTION)
-        if connection is None or connection.info.get(WROTE, True):
+
+def engine_options(config: dict[str, Any]) -> dict[str, Any]:
+    """The engine's options for the configured database (see the module's docstring)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options.setdefault("isolation_level", "AUTOCOMMIT")
+    return options
+
+
+def reads_only(statement: str) -> bool:
+    """Whether a statement only reads: a SELECT that locks nothing."""
+    found = _reads.get(statement)
+    if found is None:
+        found = statement.lstrip()[:6].upper() == "SELECT" and not _LOCKING.search(statement)
+        if len(_reads) < 10_000:
+            _reads[statement] = found
+    return found
+
+
+def _begin_before_write(_connection: Connection, cursor: Any, statement: str, *_args: Any) -> None:
+    dbapi_connection = cursor.connection
+    if dbapi_connection.info.transaction_status == TransactionStatus.IDLE and not reads_only(
+        statement
+    ):
+        cursor.execute("BEGIN")
+
+
+def _ping_when_idle(engine: Engine, idle: float) -> None:
+    @event.listens_for(engine, "checkin")
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(IDLE_SINCE)
+        if since is None or time.monotonic() - since <= idle:
             return
-        if session.new or session.dirty or session.deleted:
-            return
-        session.commit()
-
-
-def _begin(connection: Connection) -> None:
-    connection.info[WROTE] = False
-
-
-def _before_execute(connection: Connection, _cursor, statement: str, *_args: Any) -> None:
-    if statement.lstrip()[:6].upper() != "SELECT":
-        connection.info[WROTE] = True
-
-
-def _session_began(session: Session, _transaction, connection: Connection) -> None:
-    session.info[CONNECTION] = connection
-
-
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(CONNECTION, None)
+        try:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+        except Exception as exc:  # the driver's own errors: the connection is gone
+            # The pool discards this connection and hands out another (SQLAlchemy's
+            # documented "pessimistic" disconnect handling with a checkout event).
+            raise DisconnectionError() from exc

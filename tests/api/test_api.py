@@ -349,3 +349,65 @@ def test_a_withdrawn_thread_is_listed_read_only(client, world, token_for, db_ses
     assert client.get(f"/api/v1/threads/{thread_id}/messages", headers=pk).status_code == 200
     sent = client.post(f"/api/v1/threads/{thread_id}/messages", json={"body": "x"}, headers=pk)
     assert sent.status_code == 409
+
+def test_list_totals_after_decisions_come_from_the_kept_counts(
+    client, world, token_for, make_firm, db_session
+):
+    """Totals past a full first page are the per-status counts the database keeps: right after
+    every decision, a re-decision, a proposal added and one deleted (the API and the queue)."""
+    from sqlalchemy import delete, func, select
+
+    from matchmaker.models import Proposal, ProposalCount, ProposalStatus, User
+    from matchmaker.services import proposals
+    from matchmaker.services.proposals import QueueFilter
+
+    staff = token_for("staff@example.com")
+    officer = db_session.scalar(select(User).where(User.email == "staff@example.com"))
+
+    def totals() -> dict[str, int]:
+        found = {}
+        for status in ("", "proposed", "approved", "rejected"):
+            page = client.get(f"/api/v1/proposals?per_page=1&status={status}", headers=staff)
+            found[status or "all"] = page.get_json()["total"]
+        queue = proposals.queue_page(db_session, officer, QueueFilter(), page=1, per_page=1)
+        assert queue.total == found["proposed"]  # the review queue's total, the same way
+        return found
+
+    def counted() -> dict[str, int]:
+        rows = db_session.execute(select(Proposal.status, func.count()).group_by(Proposal.status))
+        by_status = {str(status): n for status, n in rows}
+        kept = dict(db_session.execute(select(ProposalCount.status, ProposalCount.total)).all())
+        assert {s: kept[s] for s in by_status} == by_status  # the counters agree with the rows
+        return by_status
+
+    def decide(proposal_id: int, decision: str) -> None:
+        version = client.get(f"/api/v1/proposals/{proposal_id}", headers=staff).get_json()
+        response = client.post(
+            f"/api/v1/proposals/{proposal_id}/decision",
+            json={"decision": decision, "version": version["version"]},
+            headers=staff,
+        )
+        assert response.status_code == 200, response.get_json()
+
+    third = make_firm(ref="PK-3", name="Third Firm", country="PK")
+    db_session.add(
+        Proposal(
+            pk_firm_id=third.id,
+            by_firm_id=world.by.id,
+            score=0.5,
+            reasons=[],
+            signals={},
+            status=ProposalStatus.PROPOSED,
+        )
+    )
+    db_session.commit()
+    assert totals() == {"all": 3, "proposed": 3, "approved": 0, "rejected": 0}
+    decide(world.proposal_id, "approve")
+    assert totals() == {"all": 3, "proposed": 2, "approved": 1, "rejected": 0}
+    decide(world.other_proposal_id, "reject")
+    decide(world.proposal_id, "reject")  # a changed decision
+    assert totals() == {"all": 3, "proposed": 1, "approved": 0, "rejected": 2}
+    db_session.execute(delete(Proposal).where(Proposal.pk_firm_id == third.id))
+    db_session.commit()
+    assert totals() == {"all": 2, "proposed": 0, "approved": 0, "rejected": 2}
+    assert counted() == {"rejected": 2}

@@ -90,3 +90,22 @@ def test_production_adds_hsts_and_a_secure_host_cookie(monkeypatch, tmp_path, te
 def test_session_cookie_is_httponly_and_lax(client):
     cookie = client.get("/auth/login").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_page_reads_are_never_limited_the_forms_still_are(app, client, make_user):
+    """The limiter skips page reads of the site (no limit applies to them) but still counts
+    the sign-in form's posts."""
+    app.config["RATELIMIT_ENABLED"] = True
+    for _ in range(70):  # past the sign-in form's 60 per minute
+        response = client.get("/auth/login")
+        assert response.status_code == 200
+        assert "X-RateLimit-Limit" not in response.headers
+    token = csrf_token(client, "/auth/login")
+    answers = [
+        client.post(
+            "/auth/login",
+            data={"email": f"nobody{n}@example.com", "password": "x", "csrf_token": token},
+        ).status_code
+        for n in range(61)
+    ]
+    assert answers[-1] == 429 and 429 not in answers[:60]

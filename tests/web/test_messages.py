@@ -1,8 +1,10 @@
+import re
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
-from matchmaker.models import Message, Thread
+from matchmaker.extensions import db
+from matchmaker.models import Message, Thread, ThreadRead
 from tests.helpers import csrf_token, decide, reload_proposal, respond
 
 
@@ -129,3 +131,74 @@ def test_notifications_can_be_turned_off(client, auth, world, db_session, app):
     mails = "".join(f.read_text() for f in Path(app.config["MAIL_FILE_PATH"]).glob("*.log"))
     assert "To: pk@example.com" not in mails
     assert "To: by@example.com" in mails
+
+
+def badge(client) -> int:
+    """The unread figure of the navigation's Messages link (0 when it shows none)."""
+    nav = client.get("/firms").get_data(as_text=True).split("</nav>", 1)[0]
+    found = re.search(r'<span class="badge"[^>]*>(\d+)</span>', nav)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_badge_follows_posts_reads_and_decisions(client, auth, world, db_session):
+    """The unread counters are kept by the writes: after each post, read and decision the
+    badge and the inbox show what the messages say."""
+    approve(client, auth, world)
+    tid = thread_id(db_session, world)
+    auth.login("pk@example.com")
+    for body in ("One", "Two", "Three"):
+        assert post(client, tid, body).status_code == 302
+    assert badge(client) == 0  # its own messages are never unread
+    auth.logout()
+    auth.login("by@example.com")
+    assert badge(client) == 3
+    assert "3 unread" in client.get("/messages").get_data(as_text=True)
+    assert client.get(f"/messages/{tid}").status_code == 200  # read
+    assert badge(client) == 0
+    assert post(client, tid, "Reply").status_code == 302
+    auth.logout()
+    auth.login("pk@example.com")
+    assert badge(client) == 1
+    assert post(client, tid, "Four").status_code == 302  # writing reads up to one's own
+    assert badge(client) == 0
+    assert post(client, tid, "Five").status_code == 302
+    auth.logout()
+    auth.login("staff@example.com")  # a withdrawn introduction's thread counts no more
+    assert decide(client, world.proposal_id, "reject", reject_reason="other").status_code == 302
+    auth.logout()
+    auth.login("by@example.com")
+    assert badge(client) == 0
+    auth.logout()
+    approve(client, auth, world)
+    auth.login("by@example.com")
+    assert badge(client) == 2  # "Four" and "Five"
+    counted = db_session.scalar(
+        select(func.count(Message.id)).where(
+            Message.thread_id == tid,
+            Message.sender_firm_id == world.pk.id,
+            Message.id
+            > select(ThreadRead.last_read_message_id)
+            .where(ThreadRead.thread_id == tid, ThreadRead.firm_id == world.by.id)
+            .scalar_subquery(),
+        )
+    )
+    assert counted == 2  # the counter agrees with the messages
+
+
+def test_a_thread_read_again_opens_no_transaction(client, auth, world, db_session, app):
+    """Reading a thread already read writes nothing (its page stays a read-only request)."""
+    approve(client, auth, world)
+    tid = thread_id(db_session, world)
+    auth.login("pk@example.com")
+    post(client, tid, "Hello")
+    auth.logout()
+    auth.login("by@example.com")
+    client.get(f"/messages/{tid}")
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+    listener = lambda _c, _cur, statement, *_a: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    assert client.get(f"/messages/{tid}").status_code == 200
+    event.remove(engine, "before_cursor_execute", listener)
+    assert statements and all(s.lstrip().upper().startswith("SELECT") for s in statements)

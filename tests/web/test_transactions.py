@@ -1,7 +1,9 @@
-"""How a request's transaction ends: what it changed without committing is never kept, and a
-request that only read leaves its connection's prepared statements in place (PostgreSQL)."""
+"""How requests use transactions: what a request changed without committing is never kept, a
+request that only read opens none, and its connection's prepared statements stay in place
+(PostgreSQL)."""
 
 import pytest
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event, select, text, update
 
 from matchmaker.extensions import db
@@ -61,25 +63,49 @@ def test_a_request_that_failed_after_writing_keeps_nothing(app, client, db_sessi
     assert firm_name(db_session, writing_views) == "Indus Assemblers"
 
 
-def test_a_request_that_only_read_commits_one_that_wrote_rolls_back(
-    app, writing_views, client, auth
-):
+def _in_transaction(cursor) -> bool:
+    connection = cursor.connection
+    if hasattr(connection, "in_transaction"):  # sqlite3
+        return connection.in_transaction
+    return connection.info.transaction_status != TransactionStatus.IDLE  # psycopg
+
+
+def test_reads_run_outside_a_transaction_and_writes_inside_one(app, writing_views, client, auth):
+    """A page that only reads opens no transaction (so none is committed or rolled back: no
+    BEGIN, COMMIT or ROLLBACK sent); a write runs in one, with what follows it."""
     with app.app_context():
         engine = db.engine
-    ended: list[str] = []
-    event.listen(engine, "commit", lambda _connection: ended.append("commit"))
-    event.listen(engine, "rollback", lambda _connection: ended.append("rollback"))
+    seen: list[tuple[str, bool]] = []
+
+    def after(_connection, cursor, statement, *_args) -> None:
+        seen.append((statement.split(None, 1)[0].upper(), _in_transaction(cursor)))
+
+    event.listen(engine, "after_cursor_execute", after)
     auth.login("pk@example.com")
-    for path, expected in [
-        ("/matches", ["commit"]),
-        ("/test/rename_without_commit", ["rollback"]),
-        ("/test/flush_without_commit", ["rollback"]),
-        ("/test/change_without_flush", ["rollback"]),
-        ("/firms?q=tractor", ["commit"]),
-    ]:
-        ended.clear()
-        assert client.get(path).status_code == 200, path
-        assert ended == expected, path
+    for path in ("/matches", "/firms?q=tractor", f"/firms/{writing_views}", "/review"):
+        seen.clear()
+        assert client.get(path).status_code in (200, 403), path
+        assert seen and not any(open_ for _, open_ in seen), (path, seen)
+    seen.clear()
+    assert client.get("/test/rename_without_commit").status_code == 200
+    assert seen[-2:] == [("UPDATE", True), ("SELECT", True)], seen
+    event.remove(engine, "after_cursor_execute", after)
+
+
+def test_a_request_that_failed_after_two_writes_keeps_neither(app, client, db_session, world):
+    """The writes of one request are one transaction: a failure after the second undoes both."""
+    firm_ids = [world.pk.id, world.by.id]
+
+    def two_writes_then_fail():
+        for firm_id in firm_ids:
+            db.session.execute(update(Firm).where(Firm.id == firm_id).values(name="Both"))
+        raise RuntimeError("the view failed after two writes")
+
+    app.add_url_rule("/test/two_writes_then_fail", view_func=two_writes_then_fail)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert client.get("/test/two_writes_then_fail").status_code == 500
+    assert firm_name(db_session, firm_ids[0]) != "Both"
+    assert firm_name(db_session, firm_ids[1]) != "Both"
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="prepared statements are PostgreSQL's")

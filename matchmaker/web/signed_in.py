@@ -1,0 +1,94 @@
+"""The signed-in user of a request, read as one row.
+
+Flask-Login asks the user loader for the user on every signed-in request. Loading the `User`
+entity through the ORM (identity map, loading machinery) cost more than the query itself;
+`SignedInUser` holds the row's columns instead (one cached statement through the session's
+connection) and stands for the entity wherever the app uses it: the columns and the
+properties are read from the row; anything else (the firm, the password hash) and every change
+go to the `User` entity, loaded on first use (and read from it from then on), so services that
+change the account work as before. benchmarks/pages.py, `signed in, no page`: see the note of
+issue 17 for the figure.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select, bindparam, select
+
+from matchmaker.extensions import db
+from matchmaker.models import Role, User
+
+COLUMNS = (
+    "id",
+    "email",
+    "role",
+    "active",
+    "session_version",
+    "notify_email",
+    "firm_id",
+    "created_at",
+    "email_confirmed_at",
+    "locale",
+)
+
+
+@cache
+def _statement() -> Select:
+    return select(*(getattr(User, name) for name in COLUMNS)).where(User.id == bindparam("user_id"))
+
+
+def load(user_id: int) -> SignedInUser | None:
+    row = db.session.connection().execute(_statement(), {"user_id": user_id}).first()
+    return SignedInUser(row._asdict()) if row is not None else None
+
+
+class SignedInUser:
+    """A `User` read as one row (see the module's docstring); Flask-Login's user protocol."""
+
+    __slots__ = ("_entity", "_row")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        object.__setattr__(self, "_row", row)
+        object.__setattr__(self, "_entity", None)
+
+    @property
+    def entity(self) -> User:
+        """The `User` itself, loaded into the request's session on first use."""
+        if self._entity is None:
+            object.__setattr__(self, "_entity", db.session.get(User, self._row["id"]))
+        return self._entity
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for what the class does not define: the row's columns, or the entity's.
+        entity = object.__getattribute__(self, "_entity")
+        row = object.__getattribute__(self, "_row")
+        if entity is None and name in row:
+            return row[name]
+        return getattr(self.entity, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.entity, name, value)
+
+    # Flask-Login's protocol and the roles, as `User` defines them.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_firm_user(self) -> bool:
+        return self.role == Role.FIRM
+
+    def __repr__(self) -> str:
+        return f"<SignedInUser {self.id} {self.email} {self.role}>"
