@@ -8,9 +8,8 @@ from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
 from matchmaker.firms.forms import FirmForm, IntroductionRequestForm, PartnerActionForm
-from matchmaker.services import attachments
+from matchmaker.services import attachments, matching, pipeline, requests
 from matchmaker.services import firms as firm_service
-from matchmaker.services import matching, pipeline, requests
 from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.services.firm_records import record_of
 from matchmaker.services.reference import COOPERATION_TYPES, SECTORS, TYPE_BY_CODE

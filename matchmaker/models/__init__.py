@@ -3,6 +3,7 @@
 from matchmaker.models.attachment import Attachment
 from matchmaker.models.audit import AuditEntry
 from matchmaker.models.base import Base, as_utc, utcnow
+from matchmaker.models.company import Invitation
 from matchmaker.models.event import (
     Event,
     EventDay,
@@ -16,7 +17,6 @@ from matchmaker.models.event import (
     ParticipantStatus,
     RequestStatus,
 )
-from matchmaker.models.company import Invitation
 from matchmaker.models.firm import (
     CooperationType,
     Country,

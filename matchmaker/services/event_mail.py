@@ -3,10 +3,9 @@ published, and a firm's new agenda whenever a published meeting of it changes.""
 
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.models import Event, Firm
 from matchmaker.scheduling import Slot
@@ -41,13 +40,17 @@ def tell_firms(
     if not firm_ids:
         return 0
     firms = session.scalars(
-        select(Firm).options(joinedload(Firm.user)).where(Firm.id.in_(firm_ids)).order_by(Firm.id)
+        select(Firm)
+        .options(selectinload(Firm.users))
+        .where(Firm.id.in_(firm_ids))
+        .order_by(Firm.id)
     ).all()
     link = ports().links.event_agenda(event.id)
     sent = 0
     for firm in firms:
         agenda = build_agenda(session, event, firm, slots)
-        with force_locale(notifications.locale_of(firm.user)):
+
+        def compose(agenda=agenda) -> tuple[str, str]:
             if first:
                 subject = _("Your meetings at %(event)s", event=event.title)
                 intro = _("EDB has published the meeting schedule of %(event)s.", event=event.title)
@@ -66,6 +69,8 @@ def tell_firms(
                 + "\n\n"
                 + notifications.footer()
             )
-        if notifications.send(firm, subject, body):
+            return subject, body
+
+        if notifications.send_each(firm, compose):
             sent += 1
     return sent

@@ -78,9 +78,10 @@ def introductions_approved(firm: Firm, partners: list[Firm]) -> int:
     if len(partners) == 1:
         return recipient_count(firm) if proposal_approved(firm, partners[0]) else 0
     link = ports().links.introductions()
-    with force_locale(_locale(firm.user)):
+    lines = "\n".join(f"- {p.name} ({p.country})" for p in partners)
+
+    def compose() -> tuple[str, str]:
         subject = _("EDB has introduced you to %(num)s partners", num=len(partners))
-        lines = "\n".join(f"- {p.name} ({p.country})" for p in partners)
         body = (
             _(
                 "Good news: the Engineering Development Board approved introductions between "
@@ -94,7 +95,9 @@ def introductions_approved(firm: Firm, partners: list[Firm]) -> int:
             + "\n\n"
             + _footer()
         )
-    return recipient_count(firm) if _send(firm, subject, body) else 0
+        return subject, body
+
+    return recipient_count(firm) if _send_each(firm, compose) else 0
 
 
 def new_message(firm: Firm, sender: Firm, thread_id: int) -> bool:
@@ -149,9 +152,9 @@ def confirm_address(user: User, token: str) -> bool:
 
 
 # For the other modules of notifications (services/event_mail.py).
-send = _send
-locale_of = _locale
+send_each = _send_each
 footer = _footer
+
 
 def firm_invitation(firm: Firm, inviter: User, email: str, token: str) -> bool:
     """The invitation link, to the invited address (in the inviter's language: the invited

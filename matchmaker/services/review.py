@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Row, Select, and_, or_, select, update
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from matchmaker.models import AuditEntry, Firm, Proposal, Thread, ThreadRead, User, utcnow
 from matchmaker.models import ProposalStatus as Status
@@ -249,8 +249,8 @@ def bulk_preview(
         select(Proposal)
         .where(Proposal.id.in_(ids))
         .options(
-            joinedload(Proposal.pk_firm).joinedload(Firm.user),
-            joinedload(Proposal.by_firm).joinedload(Firm.user),
+            selectinload(Proposal.pk_firm).selectinload(Firm.users),
+            selectinload(Proposal.by_firm).selectinload(Firm.users),
         )
         .order_by(Proposal.score.desc(), Proposal.id)
     ).all()

@@ -1,7 +1,7 @@
 """company accounts (several users per firm, firm roles, invitations) and attachments
 
 Revision ID: acct01
-Revises: a3c5e7f9b2d4
+Revises: fj01requests
 Create Date: 2026-12-01 11:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'acct01'
-down_revision = 'a3c5e7f9b2d4'
+down_revision = 'fj01requests'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """introduction requests on proposals (who asked, their words, when); saved partners
 
 Revision ID: fj01requests
-Revises: a3c5e7f9b2d4
+Revises: events01
 Create Date: 2026-12-01 11:30:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "fj01requests"
-down_revision = "a3c5e7f9b2d4"
+down_revision = "events01"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ not read (kept by posting and reading, in their transactions; the badge sums the
 the proposals that have it (kept by triggers on proposals; the lists' totals read them)
 
 Revision ID: perf01_counters
-Revises: a3c5e7f9b2d4
+Revises: acct01
 Create Date: 2026-12-01 11:30:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'perf01_counters'
-down_revision = 'a3c5e7f9b2d4'
+down_revision = 'acct01'
 branch_labels = None
 depends_on = None
 

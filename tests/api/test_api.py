@@ -350,6 +350,7 @@ def test_a_withdrawn_thread_is_listed_read_only(client, world, token_for, db_ses
     sent = client.post(f"/api/v1/threads/{thread_id}/messages", json={"body": "x"}, headers=pk)
     assert sent.status_code == 409
 
+
 def test_list_totals_after_decisions_come_from_the_kept_counts(
     client, world, token_for, make_firm, db_session
 ):
