@@ -20,6 +20,7 @@ TEXTS = frozenset(
             "`flask --app matchmaker users token EMAIL`)."
         ),
         N_("First available page number."),
+        N_("In the firm's company account: `admin` or `member`."),
         N_("Items in all, counted up to 10,001"),
         N_("Last available page number."),
         N_("Next page number."),
@@ -50,6 +51,10 @@ TEXTS = frozenset(
         N_("Total number of pages."),
         N_("True when there are more than 10,000 (total is then 10,001)"),
         N_("Write to the partner firm."),
+        N_(
+            "open; closed (a firm declined the introduction) or withdrawn (EDB reversed its "
+            "approval): both read-only"
+        ),
         N_("strong, good or possible"),
     }
 )
