@@ -83,7 +83,11 @@ def test_a_firm_requests_an_introduction_and_the_thread_closes_on_decline(
     page = firm.page  # each visitor has a browser context of its own, still signed in
     page.goto("/messages")
     page.click("main a:has-text('Minsk Motors')")
-    page.fill("#body", "Our catalogue: www.indus.example/catalogue. Call on Monday?")
+    page.fill(
+        "#body",
+        "Our catalogue: www.indus.example/catalogue. Call on Monday? We assemble CKD tractor kits "
+        "and would like to talk about gearboxes for the next season.",
+    )
     page.click("main form.card button[type=submit]")
     page.wait_for_load_state()
     firm.check("thread-sent")
@@ -93,6 +97,8 @@ def test_a_firm_requests_an_introduction_and_the_thread_closes_on_decline(
     page = partner.page
     page.goto("/messages")
     assert "Our catalogue" in page.text_content(".preview")  # the last message's first line
+    # A first line longer than the screen is cut with an ellipsis, never widens the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.click("main a:has-text('Indus Assemblers')")
     link = page.locator(".messages a[href='https://www.indus.example/catalogue']")
     assert link.get_attribute("rel") == "nofollow noopener"
