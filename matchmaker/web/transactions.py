@@ -2,17 +2,17 @@
 only for a connection that sat idle.
 
 PostgreSQL: the connections are in autocommit mode, and a transaction begins just before the
-first statement that writes (anything but a plain SELECT: INSERT, UPDATE, DELETE, a SELECT
-... FOR UPDATE, a SAVEPOINT, DDL, a CTE); the session's commit ends it with COMMIT, its
-rollback or removal with ROLLBACK, as before. A request that only reads sends its SELECTs and
-nothing else: no BEGIN before them, no COMMIT or ROLLBACK after (psycopg sends neither when no
-transaction is open). At PostgreSQL's default isolation (READ COMMITTED) each statement sees
-what was committed when it started whether or not it runs in a transaction, so a read sees the
-same rows either way; what a transaction adds, atomic writes and row locks, every write still
-gets. psycopg forgets its prepared statements at every ROLLBACK, which a request that only
-read now never sends: its statements stay prepared (PostgreSQL parses and plans each once).
-benchmarks/pages.py, signed-in probe with and without this: 2 statements fewer (BEGIN,
-COMMIT) per request, see the figures in the note of issue 17.
+first statement that writes (anything but a plain SELECT: INSERT, UPDATE, DELETE, a SELECT ...
+FOR UPDATE, a SAVEPOINT, DDL, a CTE) or that streams (a server-side cursor); the session's
+commit ends it with COMMIT, its rollback or removal with ROLLBACK, as before. A request that
+only reads sends its SELECTs and nothing else: no BEGIN before them, no COMMIT or ROLLBACK after
+(psycopg sends neither when no transaction is open). At PostgreSQL's default isolation (READ
+COMMITTED) each statement sees what was committed when it started whether or not it runs in a
+transaction, so a read sees the same rows either way; what a transaction adds, atomic writes and
+row locks, every write still gets. psycopg forgets its prepared statements at every ROLLBACK,
+which a request that only read now never sends: its statements stay prepared (PostgreSQL parses
+and plans each once). benchmarks/pages.py, signed-in probe with and without this: 2 statements
+fewer (BEGIN, COMMIT) per request, see the figures in the note of issue 17.
 
 SQLite already works this way (pysqlite begins a transaction before the first INSERT, UPDATE
 or DELETE only), so both test runs see the same transactions.
@@ -32,6 +32,7 @@ from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from psycopg import ServerCursor
 from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import Engine
@@ -72,10 +73,12 @@ def reads_only(statement: str) -> bool:
 
 def _begin_before_write(_connection: Connection, cursor: Any, statement: str, *_args: Any) -> None:
     dbapi_connection = cursor.connection
-    if dbapi_connection.info.transaction_status == TransactionStatus.IDLE and not reads_only(
-        statement
-    ):
-        cursor.execute("BEGIN")
+    if dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+        return
+    # A streamed read (`yield_per`: a server-side cursor, DECLARE ... CURSOR) lives only inside
+    # a transaction, so it begins one too; BEGIN goes through the connection, not that cursor.
+    if isinstance(cursor, ServerCursor) or not reads_only(statement):
+        dbapi_connection.execute("BEGIN")
 
 
 def _ping_when_idle(engine: Engine, idle: float) -> None:
