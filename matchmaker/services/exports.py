@@ -126,6 +126,7 @@ def filter_audit(stmt: Select, f: AuditFilter, pk, by) -> Select:
     return stmt
 
 
+# The columns of `review export` and of the audit trail's downloads (services/review.py).
 AUDIT_HEADER = [
     "decided_at",
     "officer",

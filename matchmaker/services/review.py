@@ -16,7 +16,7 @@ from matchmaker.models import AuditEntry, Firm, Proposal, Thread, ThreadRead, Us
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
 from matchmaker.services.errors import InvalidTransition, NotFound, StaleVersion
-from matchmaker.services.exports import AuditFilter, filter_audit
+from matchmaker.services.exports import AUDIT_HEADER, AuditFilter, filter_audit
 from matchmaker.services.pages import Page, paginate
 from matchmaker.services.proposals import QueueFilter, queue_ids, require_staff
 from matchmaker.services.reference import N_
@@ -403,21 +403,7 @@ def _csv_safe(value: object) -> str:
 def export_decisions_csv(session: Session) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "decided_at",
-            "officer",
-            "action",
-            "from_status",
-            "to_status",
-            "pk_ref",
-            "pk_name",
-            "by_ref",
-            "by_name",
-            "score",
-            "note",
-        ]
-    )
+    writer.writerow(AUDIT_HEADER)
     for row in session.execute(_audit_select().order_by(AuditEntry.id)):
         writer.writerow(
             _csv_safe(v)
