@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from matchmaker.extensions import db
 from matchmaker.models import Proposal
 
 PASSWORD = "correct horse battery staple"
@@ -274,3 +275,61 @@ def gunicorn(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[Serve
         finally:
             process.terminate()
             process.wait(timeout=20)
+
+
+# Browser journeys (tests/e2e): the languages and widths each runs in, and a visitor that checks
+# every page it sees.
+LANGUAGES = ["en", "ur", "ru"]
+WIDTHS = {"desktop": 1280, "phone": 375}
+# What sticks out of the screen, to name it when a page is too wide.
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => {
+    const r = e.getBoundingClientRect()
+    return r.right > innerWidth + 1 || r.left < -1
+  })
+  .concat([...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1
+    && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0))
+  .slice(-4).map(e => e.outerHTML.slice(0, 160))"""
+
+
+class Visit:
+    def __init__(self, pages, lang: str, width: int, label: str) -> None:
+        self.pages, self.lang, self.width, self.label = pages, lang, width, label
+        self.page = pages.new(width=width)
+        self.page.goto("/auth/login")
+        if lang != "en":
+            self.page.click(f"form.languages button[value='{lang}']")
+            self.page.wait_for_load_state()
+
+    def check(self, step: str) -> None:
+        page = self.page
+        assert page.get_attribute("html", "lang") == self.lang
+        assert page.get_attribute("html", "dir") == ("rtl" if self.lang == "ur" else "ltr")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.width, (step, width, page.evaluate(WIDEST))
+        self.pages.shot(page, f"{self.label}-{step}-{self.lang}-{self.width}")
+
+    def sign_in(self, email: str) -> None:
+        self.page.fill("#email", email)
+        self.page.fill("#password", PASSWORD)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state()
+
+
+def count_queries(app, client, path: str, headers=None) -> int:
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    # The directory search's word index is built once per change of the firms (one query per
+    # search checks it is current): count a page as it is served once that is done.
+    assert client.get(path, headers=headers).status_code == 200, path
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.get(path, headers=headers).status_code == 200, path
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return len(statements)

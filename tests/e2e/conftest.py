@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from matchmaker.models import Thread
+from matchmaker.services import messaging, review
+from matchmaker.services.accounts import find_user
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = (
@@ -83,3 +89,30 @@ def pages(browser, live_server):
     yield helper
     helper.close()
     assert helper.errors == []
+
+
+@pytest.fixture
+def say(app):
+    """The catalogue's text in a language, as the app shows it."""
+
+    def translate(lang: str, text: str, **variables) -> str:
+        with app.test_request_context(), force_locale(lang):
+            return gettext(text, **variables)
+
+    return translate
+
+
+@pytest.fixture
+def introduced(app, world, db_session):
+    """The world's first proposal approved, with a first message from the Pakistani firm."""
+    with app.test_request_context():  # the services send their e-mails
+        officer = find_user(db_session, "staff@example.com")
+        review.decide(db_session, officer, world.proposal_id, "approve", "Good fit")
+        messaging.post_message(
+            db_session, find_user(db_session, "pk@example.com"), _thread(db_session), "Salaam!"
+        )
+    return world
+
+
+def _thread(db_session) -> int:
+    return db_session.scalar(select(Thread.id))

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import test_role_journeys as roles
-from tests.e2e.test_role_journeys import LANGUAGES, WIDTHS, Visit
-from tests.helpers import PASSWORD
+from tests.helpers import LANGUAGES, PASSWORD, WIDTHS, Visit
 
 pytestmark = pytest.mark.e2e
-
-# The role journeys' fixtures: `say` (a text in a language), `introduced` (an approved pair
-# with a first message).
-say, introduced = roles.say, roles.introduced
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

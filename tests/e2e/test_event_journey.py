@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from matchmaker.models import Meeting, Proposal, ProposalStatus
-from tests.e2e.test_role_journeys import Visit, say  # noqa: F401 - the fixture
+from tests.helpers import Visit
 
 pytestmark = pytest.mark.e2e
 

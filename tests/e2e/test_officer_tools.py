@@ -4,23 +4,14 @@ back with openpyxl: the same rows as the page), and an .xlsx import whose bad ro
 its line number with nothing written."""
 
 import pytest
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, ngettext
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm, Proposal
-from tests.e2e.test_role_journeys import LANGUAGES, WIDTHS, Visit
+from tests.helpers import LANGUAGES, WIDTHS, Visit
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def say(app):
-    def translate(lang: str, text: str, **variables) -> str:
-        with app.test_request_context(), force_locale(lang):
-            return gettext(text, **variables)
-
-    return translate
 
 
 @pytest.fixture

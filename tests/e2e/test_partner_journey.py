@@ -5,20 +5,10 @@ conversation is closed for both. On the way: the home page, the profile form's c
 warning before a language switch."""
 
 import pytest
-from flask_babel import force_locale, gettext
 
-from tests.e2e.test_role_journeys import LANGUAGES, WIDTHS, Visit
+from tests.helpers import LANGUAGES, WIDTHS, Visit
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def say(app):
-    def translate(lang: str, text: str, **variables) -> str:
-        with app.test_request_context(), force_locale(lang):
-            return gettext(text, **variables)
-
-    return translate
 
 
 @pytest.fixture

@@ -6,76 +6,10 @@ language (the catalogue's text, looked up through the app), in the right directi
 fixture fails the test on any)."""
 
 import pytest
-from flask_babel import force_locale, gettext
-from sqlalchemy import select
 
-from matchmaker.models import Thread
-from matchmaker.services import messaging, review
-from matchmaker.services.accounts import find_user
-from tests.helpers import PASSWORD
+from tests.helpers import LANGUAGES, WIDTHS, Visit
 
 pytestmark = pytest.mark.e2e
-
-LANGUAGES = ["en", "ur", "ru"]
-WIDTHS = {"desktop": 1280, "phone": 375}
-# What sticks out of the screen, to name it when a page is too wide.
-WIDEST = """() => [...document.querySelectorAll('body *')]
-  .filter(e => {
-    const r = e.getBoundingClientRect()
-    return r.right > innerWidth + 1 || r.left < -1
-  })
-  .concat([...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1
-    && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0))
-  .slice(-4).map(e => e.outerHTML.slice(0, 160))"""
-
-
-@pytest.fixture
-def say(app):
-    def translate(lang: str, text: str, **variables) -> str:
-        with app.test_request_context(), force_locale(lang):
-            return gettext(text, **variables)
-
-    return translate
-
-
-@pytest.fixture
-def introduced(app, world, db_session):
-    """The world's first proposal approved, with a first message from the Pakistani firm."""
-    with app.test_request_context():  # the services send their e-mails
-        officer = find_user(db_session, "staff@example.com")
-        review.decide(db_session, officer, world.proposal_id, "approve", "Good fit")
-        messaging.post_message(
-            db_session, find_user(db_session, "pk@example.com"), _thread(db_session), "Salaam!"
-        )
-    return world
-
-
-def _thread(db_session) -> int:
-    return db_session.scalar(select(Thread.id))
-
-
-class Visit:
-    def __init__(self, pages, lang: str, width: int, label: str) -> None:
-        self.pages, self.lang, self.width, self.label = pages, lang, width, label
-        self.page = pages.new(width=width)
-        self.page.goto("/auth/login")
-        if lang != "en":
-            self.page.click(f"form.languages button[value='{lang}']")
-            self.page.wait_for_load_state()
-
-    def check(self, step: str) -> None:
-        page = self.page
-        assert page.get_attribute("html", "lang") == self.lang
-        assert page.get_attribute("html", "dir") == ("rtl" if self.lang == "ur" else "ltr")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= self.width, (step, width, page.evaluate(WIDEST))
-        self.pages.shot(page, f"{self.label}-{step}-{self.lang}-{self.width}")
-
-    def sign_in(self, email: str) -> None:
-        self.page.fill("#email", email)
-        self.page.fill("#password", PASSWORD)
-        self.page.click("main button[type=submit]")
-        self.page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())

@@ -7,8 +7,7 @@ from matchmaker.models import FirmRole, Invitation, Message, Thread, User
 from matchmaker.services import attachments, review
 from matchmaker.services.accounts import find_user
 from matchmaker.web.uploads import storage
-from tests.helpers import PASSWORD
-from tests.web.test_query_counts import count_queries
+from tests.helpers import PASSWORD, count_queries
 
 PDF = b"%PDF-1.7\n%%EOF\n"
 PAGES = [

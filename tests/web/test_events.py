@@ -345,7 +345,7 @@ def test_with_redis_a_large_event_is_scheduled_by_the_worker_with_progress(
 
 
 def count(app, client, path) -> int:
-    from tests.web.test_query_counts import count_queries
+    from tests.helpers import count_queries
 
     return count_queries(app, client, path)
 

@@ -1,11 +1,10 @@
 """Every page is a fixed number of SQL queries, whatever the amount of data behind it."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from matchmaker.extensions import db
 from matchmaker.models import Message, Proposal, ProposalStatus, SavedPartner, Thread, ThreadRead
-from tests.helpers import decide
+from tests.helpers import count_queries, decide
 
 STAFF_PAGES = [
     "/firms",
@@ -40,25 +39,6 @@ API_PAGES = [
     "/api/v1/firms?q=tractor",
     "/api/v1/threads/{thread}/messages",
 ]
-
-
-def count_queries(app, client, path: str, headers=None) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    # The directory search's word index is built once per change of the firms (one query per
-    # search checks it is current): count a page as it is served once that is done.
-    assert client.get(path, headers=headers).status_code == 200, path
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        assert client.get(path, headers=headers).status_code == 200, path
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return len(statements)
 
 
 def grow(world, make_firm, db_session, n: int) -> None:
