@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -29,14 +31,19 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def _firm_user():
-    user = current_user._get_current_object()
-    if not user.is_firm_user:
-        abort(403, _("This page is for firm accounts."))
-    if user.firm_id is None:
-        flash(_("Describe your firm first; then you can invite colleagues."), "info")
-        return None
-    return user
+def _firm_account(view):
+    """For a firm user whose firm exists (after @login_required): others are sent away."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_firm_user:
+            abort(403, _("This page is for firm accounts."))
+        if current_user.firm_id is None:
+            flash(_("Describe your firm first; then you can invite colleagues."), "info")
+            return redirect(url_for("firms.edit"))
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def _page(form: InviteForm | None = None, status: int = 200):
@@ -53,9 +60,8 @@ def _page(form: InviteForm | None = None, status: int = 200):
 
 @bp.get("/colleagues")
 @login_required
+@_firm_account
 def index():
-    if _firm_user() is None:
-        return redirect(url_for("firms.edit"))
     return _page()
 
 
@@ -67,10 +73,9 @@ def index():
     methods=["POST"],
     error_message=limits.TOO_MANY,
 )
+@_firm_account
 def invite():
-    user = _firm_user()
-    if user is None:
-        return redirect(url_for("firms.edit"))
+    user = current_user._get_current_object()
     form = InviteForm()
     if not form.validate_on_submit():
         return _page(form, 400)
@@ -91,9 +96,8 @@ def invite():
 
 @bp.post("/colleagues/invitations/<int:invitation_id>/cancel")
 @login_required
+@_firm_account
 def cancel(invitation_id: int):
-    if _firm_user() is None:
-        return redirect(url_for("firms.edit"))
     company.cancel_invitation(db.session, current_user, invitation_id)
     flash(_("The invitation is cancelled; its link no longer works."), "success")
     return redirect(url_for("colleagues.index"))
@@ -101,9 +105,8 @@ def cancel(invitation_id: int):
 
 @bp.post("/colleagues/<int:user_id>/remove")
 @login_required
+@_firm_account
 def remove(user_id: int):
-    if _firm_user() is None:
-        return redirect(url_for("firms.edit"))
     try:
         removed = company.remove_colleague(db.session, current_user, user_id)
     except InvalidTransition as exc:
@@ -117,9 +120,8 @@ def remove(user_id: int):
 
 @bp.post("/colleagues/<int:user_id>/role")
 @login_required
+@_firm_account
 def role(user_id: int):
-    if _firm_user() is None:
-        return redirect(url_for("firms.edit"))
     form = RoleForm()
     if not form.validate():
         abort(400, _("Choose 'admin' or 'member'."))
