@@ -22,7 +22,6 @@ from matchmaker.matching.features import FeatureSpace, FirmProfile, SideCounts, 
 from matchmaker.matching.hubness import Neighbours
 from matchmaker.matching.scoring import (
     SIGNALS,
-    ColumnBest,
     DefaultWeights,
     LearnedWeights,
     Meaning,
@@ -34,6 +33,7 @@ from matchmaker.matching.scoring import (
     pair_signals,
     top_k_union,
 )
+from matchmaker.matching.topk import TopK, col_best, merge, row_best
 
 __all__ = [
     "BLOCK_CELLS",
@@ -209,25 +209,25 @@ class MatchEngine(BaseEstimator):
         scorer, meaning = self._scorer(), self._meaning()
         # Keep a margin beyond k so that ties at the k-th place resolve by ref, not by chance.
         keep = min(2 * k, n_by)
-        columns = ColumnBest(n_by, min(2 * k, n_pk))
+        columns = TopK.empty(n_by, min(2 * k, n_pk))
         by_t = Transposed.of(by)
         found_rows, found_cols = [], []
         step = max(1, BLOCK_CELLS // n_by)
         for start in range(0, n_pk, step):
             rows = np.arange(start, min(start + step, n_pk))
             score = block_scores(pk.take(rows), by, scorer, meaning, by_t)
-            if keep < n_by:
-                best = np.argpartition(-score, keep - 1, axis=1)[:, :keep]
-            else:
-                best = np.broadcast_to(np.arange(n_by)[None, :], score.shape)
+            best = row_best(score, keep)[1]
             found_rows.append(np.repeat(rows, best.shape[1]))
             found_cols.append(best.ravel())
-            columns.add(rows, score)
+            columns = merge(columns, *_offset(col_best(score, columns.k), start))
             if progress is not None:
                 progress(min(start + step, n_pk) / n_pk)
+        listed = columns.index >= 0  # fewer PK firms than the places kept per column
+        col_rows = columns.index[listed]
+        col_cols = np.broadcast_to(np.arange(n_by)[:, None], columns.index.shape)[listed]
         keys = np.unique(
-            np.concatenate([*found_rows, columns.rows]).astype(np.int64) * n_by
-            + np.concatenate([*found_cols, columns.cols])
+            np.concatenate([*found_rows, col_rows]).astype(np.int64) * n_by
+            + np.concatenate([*found_cols, col_cols])
         )
         # Every candidate is rescored from its separate signals (kept with the proposal).
         candidates = self.score_pairs(keys // n_by, keys % n_by)
@@ -335,3 +335,9 @@ class MatchEngine(BaseEstimator):
     def by_firms(self) -> list[FirmProfile]:
         check_is_fitted(self, "space_")
         return self.by_firms_
+
+
+def _offset(found: tuple[np.ndarray, np.ndarray], start: int) -> tuple[np.ndarray, np.ndarray]:
+    """A block's (values, row indices) with the indices made global (padding stays -1)."""
+    values, index = found
+    return values, np.where(index >= 0, index + start, -1)

@@ -265,35 +265,6 @@ def _at(values: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
     return None if values is None else values[rows]
 
 
-class ColumnBest:
-    """The best `keep` rows of every column so far; a bar per column lets most of each new
-    block be skipped with one comparison."""
-
-    def __init__(self, n_cols: int, keep: int) -> None:
-        self.keep = keep
-        self.bar = np.full(n_cols, -np.inf, dtype=np.float32)
-        self.rows = np.zeros(0, dtype=np.int64)
-        self.cols = np.zeros(0, dtype=np.int64)
-        self.score = np.zeros(0, dtype=np.float32)
-
-    def add(self, rows: np.ndarray, score: np.ndarray) -> None:
-        r, c = np.nonzero(score >= self.bar[None, :])
-        if len(r) > self.keep * score.shape[1]:
-            # First blocks: most cells pass the bar, so take each column's best directly.
-            take = min(self.keep, score.shape[0])
-            r = np.argpartition(-score, take - 1, axis=0)[:take].ravel()
-            c = np.tile(np.arange(score.shape[1]), take)
-        all_rows = np.concatenate([self.rows, rows[r]])
-        all_cols = np.concatenate([self.cols, c])
-        all_score = np.concatenate([self.score, score[r, c]])
-        order = np.lexsort((-all_score, all_cols))
-        rank = rank_within(all_cols[order])
-        at_bar = order[rank == self.keep - 1]
-        self.bar[all_cols[at_bar]] = all_score[at_bar]
-        kept = order[rank < self.keep]
-        self.rows, self.cols, self.score = all_rows[kept], all_cols[kept], all_score[kept]
-
-
 def rank_within(sorted_groups: np.ndarray) -> np.ndarray:
     """0, 1, 2, ... within each run of equal values of a sorted array."""
     if not len(sorted_groups):
