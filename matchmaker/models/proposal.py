@@ -103,7 +103,7 @@ Index("ix_proposals_score", Proposal.score.desc(), Proposal.id)
 
 class ProposalCount(Base):
     """How many proposals have each status: kept by database triggers on `proposals` (migration
-    perf02_counts), so every writer (decisions, match runs, a firm's deletion cascading) keeps
+    perf01_counters), so every writer (decisions, match runs, a firm's deletion cascading) keeps
     it in its own transaction, and the review queue and the API list read their totals from
     three rows instead of counting up to 10,001 proposals on every view. A migration that
     rebuilds `proposals` on SQLite (batch mode) must create the triggers again."""

@@ -20,6 +20,47 @@ def test_match_run_proposes_pk_by_pairs_and_prints_counts(runner, make_firm, db_
         assert pair(db_session, firms[a], firms[b]) is not None
 
 
+def test_the_proposal_counts_stay_true_through_match_runs_and_later_writes(
+    runner, make_firm, db_session
+):
+    """A match run's bulk insert counts its rows once (on SQLite without the per-row trigger,
+    which it puts back): the counts agree with the rows after runs, and a later single insert
+    is counted by the trigger again."""
+    from sqlalchemy import func
+
+    from matchmaker.models import ProposalCount
+
+    def agree() -> dict[str, int]:
+        rows = db_session.execute(select(Proposal.status, func.count()).group_by(Proposal.status))
+        by_status = {str(status): n for status, n in rows}
+        kept = dict(db_session.execute(select(ProposalCount.status, ProposalCount.total)).all())
+        assert {s: kept.get(s, 0) for s in ("proposed", "approved", "rejected")} == {
+            s: by_status.get(s, 0) for s in ("proposed", "approved", "rejected")
+        }
+        return by_status
+
+    firms = seed(make_firm)
+    for top in ("3", "1", "2"):  # inserts, then removals, then inserts again
+        assert runner.invoke(args=["match", "run", "--top", top]).exit_code == 0
+        db_session.expire_all()
+        assert agree()["proposed"] > 0
+    before = agree()["proposed"]
+    gone = pair(db_session, firms["PK-1"], firms["BY-1"])
+    db_session.delete(gone)
+    db_session.commit()
+    db_session.add(
+        Proposal(
+            pk_firm_id=gone.pk_firm_id,
+            by_firm_id=gone.by_firm_id,
+            score=0.5,
+            reasons=[],
+            signals={},
+        )
+    )
+    db_session.commit()
+    assert agree()["proposed"] == before  # one deleted, one added: both counted
+
+
 def test_a_decided_pair_that_leaves_every_top_k_is_kept_and_rescored(
     runner, make_firm, make_user, db_session, app_context
 ):
