@@ -336,6 +336,9 @@ def test_an_upserted_firm_scores_exactly_as_in_a_fit_on_the_same_firms():
     )
     incremental = MatchEngine().fit(FIRMS)
     for changed in (edited, newcomer):
+        # Scored before each change, so that the sides' matrices are held when a change
+        # comes (an edit replaces a row, the newcomer adds one): nothing held may go stale.
+        incremental.propose()
         incremental.upsert_firm(changed)
     final = [f for f in FIRMS if f.ref != "BY-grocer"] + [edited, newcomer]
     full = MatchEngine().fit(final)
