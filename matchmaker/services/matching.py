@@ -8,9 +8,11 @@ new embedding included) and rewrites only its proposals.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +78,24 @@ def choose_scorer(session: Session) -> tuple[Scorer, LearningReport]:
     return (report.weights or DefaultWeights()), report
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a full run builds its millions of
+    acyclic objects (profiles, matrices' indexes, reasons, rows): its passes over them cost
+    4 s of a 30 s run at 10,000 firms per country (benchmarks/matching.py: `match run` CPU
+    30.0-30.8 s with it, 25.5-26.5 s without, peak memory the same). What the run leaves in
+    cycles is collected after it. (Runs in two threads at once: the one that found it
+    enabled enables it when it ends, and the other goes on with it: slower, never wrong.)"""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def recompute(
     session: Session,
     state_dir: str | Path,

@@ -61,6 +61,32 @@ def test_the_proposal_counts_stay_true_through_match_runs_and_later_writes(
     assert agree()["proposed"] == before  # one deleted, one added: both counted
 
 
+def test_a_run_pauses_the_garbage_collector_only_while_it_runs(
+    app, make_firm, db_session, monkeypatch
+):
+    import gc
+
+    seen = []
+    real_load = matching.load_profiles
+
+    def load(session):
+        seen.append(gc.isenabled())
+        return real_load(session)
+
+    monkeypatch.setattr(matching, "load_profiles", load)
+    seed(make_firm)
+    matching.recompute(db_session, app.config["STATE_DIR"], 1)
+    assert seen == [False] and gc.isenabled()
+
+    def broken(session):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(matching, "load_profiles", broken)
+    with pytest.raises(RuntimeError):
+        matching.recompute(db_session, app.config["STATE_DIR"], 1)
+    assert gc.isenabled()  # a failed run leaves it on too
+
+
 def test_a_decided_pair_that_leaves_every_top_k_is_kept_and_rescored(
     runner, make_firm, make_user, db_session, app_context
 ):
