@@ -91,16 +91,34 @@ def delete_stale(
 
 
 def _driver_sql(session: Session, table: str, columns: list[str], rows: list[tuple]) -> None:
-    """executemany straight through the driver: no per-row work in SQLAlchemy."""
+    """Rows straight through the driver, no per-row work in SQLAlchemy: executemany (SQLite),
+    COPY (PostgreSQL)."""
     if not rows:
         return
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, columns, rows)
+        return
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     # Table and column names are constants of this module; values go as parameters.
     placeholders = ", ".join([mark] * len(columns))
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
     for start in range(0, len(rows), 20_000):
         connection.exec_driver_sql(sql, rows[start : start + 20_000])
+
+
+def _copy(connection: Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """PostgreSQL: the rows in one COPY, one statement, so the statement-level trigger that
+    counts proposals (migration perf01_counters) runs once. Through executemany it ran once
+    per row, each run updating the same count row again in one transaction: 40,562 proposals
+    (3,000 firms per country) cost 15.5 s of PostgreSQL CPU to insert that way, 73 s when
+    done again in that transaction, against 2.3 s with no trigger at all."""
+    # Table and column names are constants of this module; the rows go as COPY data.
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _insert_in_bulk(session: Session, rows: list[tuple[Any, ...]]) -> None:
