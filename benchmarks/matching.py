@@ -186,9 +186,7 @@ def reference(database_url: str, top_k: int) -> None:
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        rows = conn.execute(
-            sql("SELECT id, country, offers, seeks FROM firms ORDER BY ref")
-        ).all()
+        rows = conn.execute(sql("SELECT id, country, offers, seeks FROM firms ORDER BY ref")).all()
         sectors: dict[int, list[str]] = {}
         for firm_id, code in conn.execute(
             sql("SELECT firm_id, sector_code FROM firm_sectors ORDER BY firm_id, position")
@@ -299,26 +297,21 @@ def main() -> int:
     )
     parser.add_argument(
         "--step",
-        choices=["generate", "reference", "refresh", "run", "embed"],
+        choices=["generate", "reference", "run", "embed", "refresh"],
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--state-dir", help=argparse.SUPPRESS)
     parser.add_argument("--sample", type=int, default=200, help="texts for the model's throughput")
     args = parser.parse_args()
-    if args.step == "generate":
-        generate(args.database_url, args.firms)
-        return 0
-    if args.step == "reference":
-        reference(args.database_url, args.top)
-        return 0
-    if args.step == "run":
-        match_run(args.top)
-        return 0
-    if args.step == "embed":
-        embed_sample(args.database_url, args.sample)
-        return 0
-    if args.step == "refresh":
-        refresh(args.database_url, args.state_dir)
+    steps = {  # each step in a child process of its own (see `child`)
+        "generate": lambda: generate(args.database_url, args.firms),
+        "reference": lambda: reference(args.database_url, args.top),
+        "run": lambda: match_run(args.top),
+        "embed": lambda: embed_sample(args.database_url, args.sample),
+        "refresh": lambda: refresh(args.database_url, args.state_dir),
+    }
+    if args.step:
+        steps[args.step]()
         return 0
 
     work = Path(tempfile.mkdtemp(prefix="mm-bench-"))

@@ -26,7 +26,28 @@ class FirmRole(StrEnum):
     MEMBER = "member"
 
 
-class User(Base):
+class UserRoles:
+    """Flask-Login's id and the roles of a user, from its `id`, `session_version` and `role`:
+    for `User` and for the signed-in user read as one row (web/signed_in.py)."""
+
+    __slots__ = ()
+    id: int
+    session_version: int
+    role: str
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_firm_user(self) -> bool:
+        return self.role == Role.FIRM
+
+
+class User(UserRoles, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,17 +93,6 @@ class User(Base):
     @property
     def is_anonymous(self) -> bool:
         return False
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.ADMIN)
-
-    @property
-    def is_firm_user(self) -> bool:
-        return self.role == Role.FIRM
 
     @property
     def is_firm_admin(self) -> bool:

@@ -382,21 +382,25 @@ def _count_new(session: Session, thread_id: int, firm_id: int) -> None:
 
 
 def clean_body(body: str | None) -> str:
-    text = (body or "").strip()
-    if not text:
+    if not (body or "").strip():
         raise ValidationFailed({"body": _("Write a message first.")})
-    if len(text) > MAX_BODY:
+    return checked_text(body, "body", MAX_BODY)
+
+
+def checked_text(text: str | None, field: str, limit: int) -> str:
+    """A firm's text for `field`, stripped: at most `limit` characters, no control characters
+    (else ValidationFailed naming the field)."""
+    text = (text or "").strip()
+    if len(text) > limit:
         raise ValidationFailed(
             {
-                "body": _(
-                    "At most %(max)s characters (this one has %(got)s).",
-                    max=MAX_BODY,
-                    got=len(text),
+                field: _(
+                    "At most %(max)s characters (this one has %(got)s).", max=limit, got=len(text)
                 )
             }
         )
     if _BAD_CHARS.search(text):
-        raise ValidationFailed({"body": _("The message contains control characters.")})
+        raise ValidationFailed({field: _("The message contains control characters.")})
     return text
 
 

@@ -7,7 +7,6 @@ as pending until EDB decides. EDB's note on a decision is never shown to the fir
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,12 +18,11 @@ from sqlalchemy.orm import Session, aliased
 
 from matchmaker.models import Firm, Proposal, SavedPartner, User, utcnow
 from matchmaker.models import ProposalStatus as Status
-from matchmaker.services.errors import InvalidTransition, NotFound, ValidationFailed
-from matchmaker.services.messaging import require_firm
+from matchmaker.services.errors import InvalidTransition, NotFound
+from matchmaker.services.messaging import checked_text, require_firm
 from matchmaker.services.rows import FirmBrief
 
 MAX_REQUEST_MESSAGE = 1000
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What a scorer gives for a pair: (score, reasons, signals), or None when it cannot score it.
 PairScorer = Callable[[Firm, Firm], "tuple[float, list, dict] | None"]
 
@@ -63,20 +61,7 @@ def _state_of(status: Status) -> str:
 
 
 def clean_request_message(text: str | None) -> str | None:
-    text = (text or "").strip()
-    if len(text) > MAX_REQUEST_MESSAGE:
-        raise ValidationFailed(
-            {
-                "message": _(
-                    "At most %(max)s characters (this one has %(got)s).",
-                    max=MAX_REQUEST_MESSAGE,
-                    got=len(text),
-                )
-            }
-        )
-    if _BAD_CHARS.search(text):
-        raise ValidationFailed({"message": _("The message contains control characters.")})
-    return text or None
+    return checked_text(text, "message", MAX_REQUEST_MESSAGE) or None
 
 
 def _target(session: Session, user: User, firm_id: int) -> tuple[Firm, Firm]:

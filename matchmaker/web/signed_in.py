@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 
 from matchmaker.extensions import db
-from matchmaker.models import Role, User
+from matchmaker.models import User
+from matchmaker.models.user import UserRoles
 
 COLUMNS = (
     "id",
@@ -44,7 +45,7 @@ def load(user_id: int) -> SignedInUser | None:
     return SignedInUser(row._asdict()) if row is not None else None
 
 
-class SignedInUser:
+class SignedInUser(UserRoles):
     """A `User` read as one row (see the module's docstring); Flask-Login's user protocol."""
 
     __slots__ = ("_entity", "_row")
@@ -71,24 +72,13 @@ class SignedInUser:
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self.entity, name, value)
 
-    # Flask-Login's protocol and the roles, as `User` defines them.
+    # Flask-Login's protocol (its id and the roles: `UserRoles`, as for `User`).
     is_authenticated = True
     is_anonymous = False
 
     @property
     def is_active(self) -> bool:
         return bool(self.active)
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.ADMIN)
-
-    @property
-    def is_firm_user(self) -> bool:
-        return self.role == Role.FIRM
 
     def __repr__(self) -> str:
         return f"<SignedInUser {self.id} {self.email} {self.role}>"
