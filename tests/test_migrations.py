@@ -20,6 +20,13 @@ from matchmaker.services import reference
     "ignore:autogenerate skipping metadata-specified expression-based index "
     "'ix_firms_name_trigrams'"
 )
+# SQLite: SQLAlchemy does not reflect an index over an expression, nor alembic compare it.
+@pytest.mark.filterwarnings(
+    "ignore:autogenerate skipping metadata-specified expression-based index 'ix_proposals_queue'"
+)
+@pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index ix_proposals_queue"
+)
 def test_migrations_agree_with_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

@@ -98,6 +98,15 @@ class Proposal(Base):
 
 # The review queue and the API list: best score first, ties by id, within one status or all.
 Index("ix_proposals_status_score", Proposal.status, Proposal.score.desc(), Proposal.id)
+# The open queue: what a firm asked for first, then by score (services/proposals.py). Without
+# it the queue sorted every open proposal on each view: 270 ms at 170,000 open proposals.
+Index(
+    "ix_proposals_queue",
+    Proposal.status,
+    Proposal.requested_by_firm_id.is_(None),
+    Proposal.score.desc(),
+    Proposal.id,
+)
 Index("ix_proposals_score", Proposal.score.desc(), Proposal.id)
 
 
