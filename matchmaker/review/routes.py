@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from matchmaker import jobs
 from matchmaker.extensions import db
+from matchmaker.review.cards import queue_cards
 from matchmaker.review.forms import BulkChoiceForm, BulkDecisionForm, DecisionForm
 from matchmaker.services import dashboard, exports, proposals, review
 from matchmaker.services.errors import StaleVersion
@@ -78,11 +79,13 @@ def queue():
         page=page_arg(args),
         per_page=current_app.config["PROPOSALS_PER_PAGE"],
     )
+    filter_args = _filter_args(args)
     return render_template(
         "review/queue.html",
         page=page,
+        cards=queue_cards(page.items, filter_args),
         filters=filters,
-        filter_args=_filter_args(args),
+        filter_args=filter_args,
         sectors=SECTORS,
         form=DecisionForm(),
         bulk_form=BulkChoiceForm(request.args),
