@@ -12,6 +12,7 @@ from flask_babel import format_percent as babel_format_percent
 from flask_babel import get_locale, get_translations, gettext
 
 from matchmaker.services import proposal_display
+from matchmaker.services.reference import COUNTRY_BY_CODE, sector_entries
 from matchmaker.web.i18n import TERMS
 
 
@@ -80,6 +81,15 @@ class ProposalText:
 
     def reasons(self, reasons) -> list[str]:
         return proposal_display.reason_lines(reasons, self._gettext)
+
+    def sectors(self, codes: list[str]) -> list[tuple[str, str]]:
+        """The sectors' (label, ISIC codes), as `sector_tags` in _macros/firms.html shows them."""
+        return [(self._gettext(s.label), s.isic) for s in sector_entries(codes)]
+
+    def country(self, code: str | None) -> str:
+        """A country's name, as `country_name()` in templates gives it."""
+        country = COUNTRY_BY_CODE.get(str(code or ""))
+        return self._gettext(country.name) if country else str(code or "")
 
     def term(self, value: str | None) -> str:
         """A stored word (a status, an answer) as `term()` in templates shows it."""
