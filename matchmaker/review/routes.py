@@ -87,14 +87,15 @@ def queue():
     )
     filter_args = _filter_args(args)
     gettext = get_translations().ugettext
+    widget = decision_widget(gettext)
     return render_template(
         "review/queue.html",
         page=page,
-        cards=queue_cards(page.items, filter_args),
+        cards=queue_cards(page.items, filter_args, widget),
         filters=filters,
         filter_args=filter_args,
         sectors=SECTORS,
-        widget=decision_widget(gettext),
+        widget=widget,
         bulk=bulk_bar(gettext, args.get("decision")),
     )
 

@@ -61,7 +61,7 @@ class ProposalText:
     percentage's words and number formatted once however many cards show it."""
 
     def __init__(self) -> None:
-        self._gettext = get_translations().ugettext
+        self.gettext = self._gettext = get_translations().ugettext  # the page's catalogue
         self._locale = get_locale()
         self._strengths: dict[int, tuple[str, str, str]] = {}
         self._raw_score = self._gettext(RAW_SCORE)

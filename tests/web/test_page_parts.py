@@ -11,6 +11,7 @@ from matchmaker.review.forms import BulkChoiceForm, DecisionForm, bulk_bar, deci
 from matchmaker.web.i18n import country_name, term
 from matchmaker.web.match_display import ProposalText, match_strength, reason_lines
 from matchmaker.web.urls import url_pattern
+from tests.helpers import decide
 
 LANGUAGES = ["en", "ur", "ru"]
 
@@ -111,3 +112,25 @@ def test_proposal_text_says_what_the_macros_helpers_say(page_context):
         (gettext("Tractors and tractor assembly"), "2821"),
         (gettext("Haulage and logistics"), "4923"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "decided", "select"),
+    [
+        ("en", "Decided by staff@example.com", "Select proposal {id}"),
+        ("ru", "Решение: staff@example.com", "Выбрать предложение {id}"),
+        ("ur", "فیصلہ: staff@example.com", "تجویز {id} منتخب کریں"),
+    ],
+)
+def test_a_queue_card_names_its_officer_and_its_checkbox(
+    client, auth, world, lang, decided, select
+):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve", 'Fits <"well">')
+    client.set_cookie("lang", lang)
+    queue = client.get("/review?status=approved").get_data(as_text=True)
+    card = queue.split(f'id="p{world.proposal_id}"')[1].split("</form>")[0]
+    assert f"{decided}: “Fits &lt;&#34;well&#34;&gt;”" in card
+    assert f'aria-label="{select.format(id=world.proposal_id)}"' in card
+    assert f'action="/review/{world.proposal_id}"' in card
+    assert f'href="/review/{world.proposal_id}?status=approved"' in card
