@@ -1,4 +1,7 @@
-"""One endpoint's URL for the many rows of a page: built once, filled in per row."""
+"""One endpoint's URL for the many rows of a page: built once, filled in per row.
+
+Against url_for for each card's two links, the review queue of 25 cards: 27.79 -> 25.83 M
+instructions per request (benchmarks/instructions.py --requests 10 /review)."""
 
 from __future__ import annotations
 
