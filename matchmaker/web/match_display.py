@@ -61,10 +61,10 @@ class ProposalText:
     percentage's words and number formatted once however many cards show it."""
 
     def __init__(self) -> None:
-        self.gettext = self._gettext = get_translations().ugettext  # the page's catalogue
+        self.gettext = get_translations().ugettext  # the page's catalogue
         self._locale = get_locale()
         self._strengths: dict[int, tuple[str, str, str]] = {}
-        self._raw_score = self._gettext(RAW_SCORE)
+        self._raw_score = self.gettext(RAW_SCORE)
 
     def score(self, score: float) -> ShownScore:
         found = proposal_display.strength(score)
@@ -72,7 +72,7 @@ class ProposalText:
         if shown is None:
             shown = self._strengths[found.percent] = (
                 found.level,
-                self._gettext(STRENGTH_LABELS[found.level]),
+                self.gettext(STRENGTH_LABELS[found.level]),
                 format_percent(found.percent / 100, locale=self._locale),
             )
         level, label, number = shown
@@ -80,21 +80,21 @@ class ProposalText:
         return ShownScore(level, found.percent, label, number, self._raw_score % {"score": raw})
 
     def reasons(self, reasons) -> list[str]:
-        return proposal_display.reason_lines(reasons, self._gettext)
+        return proposal_display.reason_lines(reasons, self.gettext)
 
     def sectors(self, codes: list[str]) -> list[tuple[str, str]]:
         """The sectors' (label, ISIC codes), as `sector_tags` in _macros/firms.html shows them."""
-        return [(self._gettext(s.label), s.isic) for s in sector_entries(codes)]
+        return [(self.gettext(s.label), s.isic) for s in sector_entries(codes)]
 
     def country(self, code: str | None) -> str:
         """A country's name, as `country_name()` in templates gives it."""
         country = COUNTRY_BY_CODE.get(str(code or ""))
-        return self._gettext(country.name) if country else str(code or "")
+        return self.gettext(country.name) if country else str(code or "")
 
     def term(self, value: str | None) -> str:
         """A stored word (a status, an answer) as `term()` in templates shows it."""
         value = str(value or "")
-        return self._gettext(TERMS[value]) if value in TERMS else value
+        return self.gettext(TERMS[value]) if value in TERMS else value
 
 
 def match_strength(score: float) -> ShownStrength:
