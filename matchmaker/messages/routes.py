@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import db, limiter
+from matchmaker.messages.cards import introduction_cards
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.messages.text import linkify, local_time
 from matchmaker.services import attachments, company, messaging
@@ -41,7 +42,7 @@ def firm_required(view):
 def matches():
     return render_template(
         "messages/matches.html",
-        introductions=messaging.introductions(db.session, current_user),
+        cards=introduction_cards(messaging.introductions(db.session, current_user)),
     )
 
 

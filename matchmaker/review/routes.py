@@ -6,13 +6,20 @@ from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from matchmaker import jobs
 from matchmaker.extensions import db
-from matchmaker.review.forms import BulkChoiceForm, BulkDecisionForm, DecisionForm
+from matchmaker.review.cards import queue_cards
+from matchmaker.review.forms import (
+    BulkChoiceForm,
+    BulkDecisionForm,
+    DecisionForm,
+    bulk_bar,
+    decision_widget,
+)
 from matchmaker.services import dashboard, exports, proposals, review
 from matchmaker.services.errors import StaleVersion
 from matchmaker.services.reference import SECTORS, TYPE_BY_CODE
@@ -78,14 +85,18 @@ def queue():
         page=page_arg(args),
         per_page=current_app.config["PROPOSALS_PER_PAGE"],
     )
+    filter_args = _filter_args(args)
+    gettext = get_translations().ugettext
+    widget = decision_widget(gettext)
     return render_template(
         "review/queue.html",
         page=page,
+        cards=queue_cards(page.items, filter_args, widget),
         filters=filters,
-        filter_args=_filter_args(args),
+        filter_args=filter_args,
         sectors=SECTORS,
-        form=DecisionForm(),
-        bulk_form=BulkChoiceForm(request.args),
+        widget=widget,
+        bulk=bulk_bar(gettext, args.get("decision")),
     )
 
 
@@ -100,7 +111,7 @@ def detail(proposal_id: int):
     return render_template(
         "review/detail.html",
         proposal=proposal,
-        form=DecisionForm(),
+        widget=decision_widget(get_translations().ugettext),
         history=review.proposal_history(db.session, proposal_id),
         filter_args=filter_args,
         next_id=next_id,

@@ -1,0 +1,136 @@
+"""What the review queue and the introductions page make once per page (URL patterns, the
+decision form's parts, the bulk bar, scores and reasons) says what the per-row helpers say."""
+
+import random
+
+import pytest
+from flask import url_for
+from flask_babel import format_decimal, format_percent, get_translations, gettext
+
+from matchmaker.review.forms import BulkChoiceForm, DecisionForm, bulk_bar, decision_widget
+from matchmaker.web.i18n import country_name, term
+from matchmaker.web.match_display import ProposalText, match_strength, reason_lines
+from matchmaker.web.urls import url_pattern
+from tests.helpers import decide
+
+LANGUAGES = ["en", "ur", "ru"]
+
+
+@pytest.fixture(params=LANGUAGES)
+def page_context(app, request):
+    with app.test_request_context("/review", headers={"Accept-Language": request.param}):
+        yield request.param
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "key", "values"),
+    [
+        ("review.detail", "proposal_id", {}),
+        ("review.detail", "proposal_id", {"status": "all", "q": "1 & <2>/?#1", "page": "12"}),
+        ("review.decide", "proposal_id", {}),
+        ("firms.show", "firm_id", {}),
+        ("messages.thread", "thread_id", {}),
+        ("messages.respond", "proposal_id", {}),
+    ],
+)
+def test_a_url_pattern_gives_url_for_s_url(app, endpoint, key, values):
+    with app.test_request_context("/"):
+        pattern = url_pattern(endpoint, key, **values)
+        for n in (0, 1, 7, 10, 99, 12345, 2**31 - 1):
+            assert pattern(n) == url_for(endpoint, **{key: n}, **values)
+
+
+def test_the_decision_widget_is_the_decision_form_s(page_context):
+    form = DecisionForm()
+    widget = decision_widget(get_translations().ugettext)
+    assert set(widget.names) | {"csrf_token"} == set(form._fields)
+    assert all(widget.names[name] == form[name].name for name in widget.names)
+    token = form.csrf_token
+    assert str(widget.csrf_input) == (
+        f'<input type="hidden" name="{token.name}" value="{token.current_token}">'
+    )
+    assert widget.note_label == str(form.note.label.text)
+    assert widget.reason_label == str(form.reject_reason.label.text)
+    assert widget.reasons == [(c.value, str(c.label)) for c in form.reject_reason.choices]
+    assert str(widget.note_attributes) == 'name="note" rows="2" maxlength="2000"'
+    for choice in form.decision.choices:
+        assert (
+            f'<button type="submit" name="decision" value="{choice.value}" '
+            f'class="{choice.value}">{choice.label}</button>'
+        ) in widget.buttons
+    for value, _ in widget.reasons:
+        options = widget.reason_options(value or None)
+        assert options.count(" selected") == 1
+        assert f'<option value="{value}" selected>' in options
+
+
+@pytest.mark.parametrize("chosen", [None, "", "approve", "reject", "other"])
+def test_the_bulk_bar_draws_what_the_bulk_choice_form_draws(app, chosen):
+    query = {} if chosen is None else {"decision": chosen}
+    for lang in LANGUAGES:
+        with app.test_request_context(
+            "/review", query_string=query, headers={"Accept-Language": lang}
+        ):
+            from flask import request
+
+            form = BulkChoiceForm(request.args)
+            bar = bulk_bar(get_translations().ugettext, request.args.get("decision"))
+            drawn = "".join(
+                f'<option{" selected" if selected else ""} value="{value}">{label}</option>'
+                for value, label, selected in bar.options
+            )
+            assert bar.label == str(form.decision.label.text)
+            assert str(form.decision(id="bulk-decision")) == (
+                f'<select id="bulk-decision" name="decision" required>{drawn}</select>'
+            )
+
+
+def test_proposal_text_says_what_the_macros_helpers_say(page_context):
+    text = ProposalText()
+    rng = random.Random(16)
+    scores = [0.0, 1.0, 0.125, 0.675, 0.005, 0.015, 0.5, 0.999, 1e-9]
+    scores += [rng.random() for _ in range(300)]
+    for score in scores:
+        shown, strength = text.score(score), match_strength(score)
+        assert (shown.level, shown.percent) == (strength.level, strength.percent)
+        assert (shown.label, shown.number) == (strength.label, strength.number)
+        assert shown.title == gettext("Raw score %(score)s", score=format_decimal(score, "0.00"))
+        assert shown.number == format_percent(strength.percent / 100)
+    reasons = [
+        {"code": "sectors_shared", "sectors": ["tractors", "agri-machinery"]},
+        {"code": "types_fit", "firm": "A", "partner": "B", "types": ["assembly", "licensing"]},
+        {"code": "common_ground", "concepts": ["tractor", "rice"]},
+        "a firm's own words",
+    ]
+    assert text.reasons(reasons) == reason_lines(reasons)
+    assert len(text.reasons(reasons)) == len(reasons)
+    for value in ("proposed", "approved", "interested", "declined", "unknown", None, ""):
+        assert text.term(value) == term(value)
+    for code in ("PK", "BY", "XX", None):
+        assert text.country(code) == country_name(code)
+    assert text.sectors(["tractors", "nope", "logistics"]) == [
+        (gettext("Tractors and tractor assembly"), "2821"),
+        (gettext("Haulage and logistics"), "4923"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "decided", "select"),
+    [
+        ("en", "Decided by staff@example.com", "Select proposal {id}"),
+        ("ru", "Решение: staff@example.com", "Выбрать предложение {id}"),
+        ("ur", "فیصلہ: staff@example.com", "تجویز {id} منتخب کریں"),
+    ],
+)
+def test_a_queue_card_names_its_officer_and_its_checkbox(
+    client, auth, world, lang, decided, select
+):
+    auth.login("staff@example.com")
+    decide(client, world.proposal_id, "approve", 'Fits <"well">')
+    client.set_cookie("lang", lang)
+    queue = client.get("/review?status=approved").get_data(as_text=True)
+    card = queue.split(f'id="p{world.proposal_id}"')[1].split("</form>")[0]
+    assert f"{decided}: “Fits &lt;&#34;well&#34;&gt;”" in card
+    assert f'aria-label="{select.format(id=world.proposal_id)}"' in card
+    assert f'action="/review/{world.proposal_id}"' in card
+    assert f'href="/review/{world.proposal_id}?status=approved"' in card
