@@ -12,7 +12,7 @@ from matchmaker.extensions import db, limiter
 from matchmaker.messages.cards import introduction_cards
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.messages.text import linkify, local_time
-from matchmaker.services import attachments, company, messaging
+from matchmaker.services import attachments, messaging
 from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.web import ratelimits as limits
 from matchmaker.web.uploads import read_upload, storage
@@ -111,8 +111,7 @@ def thread(thread_id: int):
     mine_is_pk = proposal.pk_firm_id == current_user.firm_id
     return render_template(
         "messages/thread.html",
-        files=attachments.files_by_message(db.session, [m.id for m in shown]),
-        authors=company.message_authors(db.session, [m.id for m in shown]),
+        files=attachments.files_by_message(db.session, [m.id for m in shown if m.has_files]),
         thread=conversation,
         partner=partner,
         messages=shown,

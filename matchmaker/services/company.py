@@ -17,7 +17,7 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matchmaker.models import Firm, FirmRole, Invitation, Message, User, as_utc, utcnow
+from matchmaker.models import Firm, FirmRole, Invitation, User, as_utc, utcnow
 from matchmaker.services import notifications
 from matchmaker.services.accounts import create_user, find_user, normalise_email
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -265,16 +265,3 @@ def set_role(session: Session, admin: User, user_id: int, role: str) -> User:
     colleague.firm_role = FirmRole(role)
     session.commit()
     return colleague
-
-
-def message_authors(session: Session, message_ids: list[int]) -> dict[int, str | None]:
-    """Who of a firm wrote each message: the colleague's address, or None for an account
-    since deleted. One query."""
-    if not message_ids:
-        return {}
-    rows = session.execute(
-        select(Message.id, User.email)
-        .outerjoin(User, User.id == Message.sender_user_id)
-        .where(Message.id.in_(message_ids))
-    )
-    return {row.id: row.email for row in rows}

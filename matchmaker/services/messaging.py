@@ -9,7 +9,16 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Row, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from matchmaker.models import Firm, Message, Proposal, Thread, ThreadRead, User, utcnow
+from matchmaker.models import (
+    Attachment,
+    Firm,
+    Message,
+    Proposal,
+    Thread,
+    ThreadRead,
+    User,
+    utcnow,
+)
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -237,14 +246,15 @@ def get_thread(session: Session, user: User, thread_id: int) -> Thread:
     """The thread, if the user's firm is one of its two firms (anyone else: NotFound), in any
     state: a withdrawn or closed conversation stays readable (`thread_state`)."""
     firm_id = user.firm_id if user.is_firm_user else None
+    # The proposal with what decides who reads and writes, both firms in brief: what pages
+    # show (other columns load when used; the reasons and signals, JSON, are never needed).
+    proposal = joinedload(Thread.proposal).load_only(*THREAD_PROPOSAL)
     thread = session.scalar(
         select(Thread)
-        .join(Proposal, Thread.proposal_id == Proposal.id)
         .where(Thread.id == thread_id)
         .options(
-            # Both firms in brief: what pages show (other columns load when used).
-            joinedload(Thread.proposal).joinedload(Proposal.pk_firm).load_only(*BRIEF),
-            joinedload(Thread.proposal).joinedload(Proposal.by_firm).load_only(*BRIEF),
+            proposal.joinedload(Proposal.pk_firm).load_only(*BRIEF),
+            proposal.joinedload(Proposal.by_firm).load_only(*BRIEF),
         )
     )
     if thread is None or firm_id is None or not thread.proposal.involves(firm_id):
@@ -253,6 +263,13 @@ def get_thread(session: Session, user: User, thread_id: int) -> Thread:
 
 
 BRIEF = (Firm.ref, Firm.name, Firm.country)
+THREAD_PROPOSAL = (
+    Proposal.pk_firm_id,
+    Proposal.by_firm_id,
+    Proposal.status,
+    Proposal.pk_response,
+    Proposal.by_response,
+)
 
 
 def _firms_of(thread: Thread) -> dict[int, FirmBrief]:
@@ -293,9 +310,29 @@ def messages_page(
 
 
 def latest_messages(session: Session, thread: Thread, limit: int = 200) -> list[MessageRow]:
-    """The newest `limit` messages, oldest first (the thread page)."""
-    rows = session.execute(_messages_select(thread).order_by(Message.id.desc()).limit(limit))
-    return _message_rows(thread, reversed(rows.all()))
+    """The newest `limit` messages, oldest first (the thread page), each with who of its firm
+    wrote it and whether it has files, in the one query."""
+    has_files = select(Attachment.id).where(Attachment.message_id == Message.id).exists()
+    stmt = (
+        _messages_select(thread)
+        .add_columns(User.email.label("author"), has_files.label("has_files"))
+        .outerjoin(User, User.id == Message.sender_user_id)
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    senders = _firms_of(thread)
+    return [
+        MessageRow(
+            row.id,
+            row.thread_id,
+            senders[row.sender_firm_id],
+            row.body,
+            row.created_at,
+            author=row.author,
+            has_files=bool(row.has_files),
+        )
+        for row in reversed(session.execute(stmt).all())
+    ]
 
 
 def mark_read(session: Session, thread: Thread, firm_id: int, newest: int) -> None:

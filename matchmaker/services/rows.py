@@ -104,13 +104,16 @@ class ThreadRow:
 
 @dataclass(frozen=True, slots=True)
 class MessageRow:
-    """A message in a thread page and the API."""
+    """A message in a thread page and the API. The thread page also reads `author` (who of
+    the firm wrote it; None for an account since deleted) and `has_files`."""
 
     id: int
     thread_id: int
     sender_firm: FirmBrief
     body: str
     created_at: datetime
+    author: str | None = None
+    has_files: bool = False
 
 
 @dataclass(frozen=True, slots=True)
