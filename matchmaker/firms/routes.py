@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
+from matchmaker.firms.cards import partner_actions
 from matchmaker.firms.forms import FirmForm, IntroductionRequestForm, PartnerActionForm
 from matchmaker.services import attachments, matching, pipeline, requests
 from matchmaker.services import firms as firm_service
@@ -73,8 +74,7 @@ def directory():
         query=query,
         sectors=SECTORS,
         states=requests.partner_states(db.session, current_user, [f.id for f in page.items]),
-        request_form=IntroductionRequestForm(formdata=None),
-        action_form=PartnerActionForm(formdata=None),
+        actions=partner_actions(IntroductionRequestForm(formdata=None), request.full_path),
     )
 
 
@@ -93,8 +93,8 @@ def _show(firm_id: int, request_form: IntroductionRequestForm, status: int = 200
         documents=attachments.profile_documents(db.session, firm_id),
         type_labels={code: kind.label for code, kind in TYPE_BY_CODE.items()},
         state=requests.partner_states(db.session, current_user, [firm_id]).get(firm_id),
-        request_form=request_form,
-        action_form=PartnerActionForm(formdata=None),
+        actions=partner_actions(request_form, request.path),
+        open_request=bool(request_form.message.errors),
     ), status
 
 
@@ -170,7 +170,7 @@ def saved():
         "firms/saved.html",
         firms=firms,
         states=requests.partner_states(db.session, current_user, ids),
-        action_form=PartnerActionForm(formdata=None),
+        actions=partner_actions(None, request.path),
     )
 
 

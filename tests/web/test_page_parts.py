@@ -134,3 +134,25 @@ def test_a_queue_card_names_its_officer_and_its_checkbox(
     assert f'aria-label="{select.format(id=world.proposal_id)}"' in card
     assert f'action="/review/{world.proposal_id}"' in card
     assert f'href="/review/{world.proposal_id}?status=approved"' in card
+
+
+def test_the_partner_actions_message_box_is_the_forms_field_for_each_firm(page_context):
+    """The introduction request's message box, drawn once for a page of firms, is WTForms'
+    field for each card (its id and its hint's), whatever the firm's words in it."""
+    from werkzeug.datastructures import MultiDict
+
+    from matchmaker.firms.cards import partner_actions
+    from matchmaker.firms.forms import IntroductionRequestForm
+
+    words = 'He wrote id="message-0" and aria-describedby="message-0-hint" <b>here</b>'
+    for form in (
+        IntroductionRequestForm(formdata=None),
+        IntroductionRequestForm(formdata=MultiDict({"message": words})),
+    ):
+        actions = partner_actions(form, "/firms?q=x")
+        for firm_id in (1, 10, 12345):
+            mid = f"message-{firm_id}"
+            expected = str(form.message(id=mid, **{"aria-describedby": f"{mid}-hint"}))
+            assert str(actions.message_box(firm_id)) == expected
+        assert actions.labels["save"] == gettext("Save partner")
+    assert str(partner_actions(None, "/saved").message_box(3)) == ""
