@@ -84,13 +84,12 @@ def inbox():
     error_message=limits.TOO_MANY,
 )
 def thread(thread_id: int):
-    conversation = messaging.get_thread(db.session, current_user, thread_id)
+    page = messaging.thread_page(db.session, current_user, thread_id)
     form = MessageForm()
     status = 200
-    state = messaging.thread_state(conversation.proposal)
     if form.validate_on_submit():
         try:
-            posted = post_with_file(conversation, form)
+            posted = post_with_file(page.id, form)
         except ValidationFailed as exc:
             for field, message in exc.errors.items():
                 target = form.file if field == "file" else form.body
@@ -102,33 +101,27 @@ def thread(thread_id: int):
             return redirect(url_for("messages.thread", thread_id=posted, _anchor="latest"))
     if form.errors:
         status = 400
-    shown = messaging.latest_messages(db.session, conversation)
-    messaging.mark_read(
-        db.session, conversation, current_user.firm_id, shown[-1].id if shown else 0
-    )
-    proposal = conversation.proposal
-    partner = proposal.partner_of(current_user.firm_id)
-    mine_is_pk = proposal.pk_firm_id == current_user.firm_id
+    shown = messaging.latest_messages(db.session, page)
+    messaging.mark_read(db.session, page, current_user.firm_id, shown[-1].id if shown else 0)
     return render_template(
         "messages/thread.html",
         files=attachments.files_by_message(db.session, [m.id for m in shown if m.has_files]),
-        thread=conversation,
-        partner=partner,
+        partner=page.partner,
         messages=shown,
         form=form,
         firm_id=current_user.firm_id,
-        state=state,
-        declined_by_me=(proposal.pk_response if mine_is_pk else proposal.by_response) == "declined",
-        reader_country=OTHER_COUNTRY[partner.country],
+        state=page.state,
+        declined_by_me=page.declined_by_me,
+        reader_country=OTHER_COUNTRY[page.partner.country],
     ), status
 
 
-def post_with_file(conversation, form: MessageForm) -> int:
+def post_with_file(thread_id: int, form: MessageForm) -> int:
     """The message and its file: the file is checked before the message is sent, so a
     refused file sends nothing."""
     chosen = read_upload(form.file)
     upload = attachments.check_upload(*chosen) if chosen else None
-    message = messaging.post_message(db.session, current_user, conversation.id, form.body.data)
+    message = messaging.post_message(db.session, current_user, thread_id, form.body.data)
     if upload is not None:
         attachments.attach_to_message(db.session, current_user, storage(), message.id, upload)
-    return conversation.id
+    return thread_id
