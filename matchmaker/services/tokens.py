@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.models import ApiToken, User, as_utc, utcnow
@@ -53,15 +54,21 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
     session.commit()
 
 
+@cache
+def _token_statement():
+    # Built once (see services/firms.py for the figure); the token's digest is bound.
+    return (
+        select(ApiToken)
+        .where(ApiToken.token_hash == bindparam("digest"))
+        .options(joinedload(ApiToken.user))
+    )
+
+
 def user_for_token(session: Session, plain: str) -> User | None:
     """The active user a presented token belongs to, or None."""
     if not plain.startswith(PREFIX) or len(plain) > 100:
         return None
-    token = session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == _digest(plain))
-        .options(joinedload(ApiToken.user))
-    )
+    token = session.scalar(_token_statement(), {"digest": _digest(plain)})
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
