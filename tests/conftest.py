@@ -5,4 +5,9 @@ Markers (pyproject.toml): `slow` (a second or more: real servers, full matching 
 them out; `make test` and CI run everything.
 """
 
-pytest_plugins = ["tests.fixtures.app", "tests.fixtures.world", "tests.fixtures.redis"]
+pytest_plugins = [
+    "tests.fixtures.app",
+    "tests.fixtures.events",
+    "tests.fixtures.redis",
+    "tests.fixtures.world",
+]

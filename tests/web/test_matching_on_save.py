@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import or_, select
 
 from matchmaker.models import Firm, Proposal
-from tests.web.test_firms import post_profile, signed_in_firm_user
+from tests.helpers import post_profile, signed_in_firm_user
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev_firms_multilingual.jsonl"
 

@@ -12,21 +12,19 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from matchmaker.models import Meeting
-from tests.web.test_events import people, post, scheduled_event  # noqa: F401 - the fixture
-
-__all__ = ["people"]
+from tests.helpers import post_form, scheduled_event
 
 
 @pytest.fixture
-def outcome_recorded(client, auth, people, db_session):  # noqa: F811
+def outcome_recorded(client, auth, people, db_session):
     event_id = scheduled_event(client, auth, people, db_session)
-    post(client, f"/events/{event_id}/schedule/publish")
+    post_form(client, f"/events/{event_id}/schedule/publish")
     auth.logout()
     meeting = db_session.scalar(select(Meeting).where(Meeting.pk_firm_id == people["pk1"].id))
     for email, step in (("pk1@example.com", "mou"), ("by1@example.com", "agreement")):
         auth.login(email)
         data = {"held": "yes", "next_step": step, "value": "2700000", "currency": "USD"}
-        assert post(client, f"/events/outcomes/meeting/{meeting.id}", data).status_code == 302
+        assert post_form(client, f"/events/outcomes/meeting/{meeting.id}", data).status_code == 302
         auth.logout()
     auth.login("staff@example.com")
     return event_id
@@ -93,7 +91,7 @@ def test_a_period_report_counts_what_happened_within_it(client, outcome_recorded
     assert summary["Meetings held"] == 1 and summary["Pakistani firms"] == 2
 
 
-def test_only_staff_download_the_report_and_bad_dates_are_explained(client, auth, people):  # noqa: F811
+def test_only_staff_download_the_report_and_bad_dates_are_explained(client, auth, people):
     auth.login("pk1@example.com")
     assert client.get("/events/report?format=pdf").status_code == 403
     auth.logout()
