@@ -95,6 +95,7 @@ FIRMS = [
 ]
 
 
+@pytest.mark.slow
 def test_engine_imports_neither_flask_nor_sqlalchemy():
     code = (
         "import sys, matchmaker.matching, matchmaker.matching.evaluate;"
@@ -270,6 +271,7 @@ def test_weights_are_learned_only_from_enough_decisions():
     assert np.argmax(report.weights.coef) == 4
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (DATA / "dev_pairs.csv").exists(), reason=NO_SHARED_DATA)
 def test_engine_beats_the_tfidf_baseline_on_the_development_set():
     firms = load_firms(str(DATA / "dev_firms.jsonl"))
@@ -280,6 +282,7 @@ def test_engine_beats_the_tfidf_baseline_on_the_development_set():
     assert engine.hits(3) > baseline.hits(3)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (DATA / "dev_firms.jsonl").exists(), reason=NO_SHARED_DATA)
 @pytest.mark.parametrize("block_cells", [40, 400, 10**7])
 def test_blockwise_proposals_equal_the_brute_force_top_k(monkeypatch, block_cells):

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Event, EventParticipant, Meeting, MeetingRequest
@@ -291,6 +292,7 @@ def count(app, client, path) -> int:
     return count_queries(app, client, path)
 
 
+@pytest.mark.slow
 def test_event_pages_are_a_fixed_number_of_queries(
     app, client, auth, people, db_session, make_firm, make_user
 ):

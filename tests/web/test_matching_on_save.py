@@ -26,6 +26,7 @@ def _top(db_session, firm_id: int, k: int = 10) -> list[tuple[str, float]]:
     return ranked[:k]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not DATA.exists(), reason=NO_SHARED_DATA)
 def test_a_profile_saved_through_the_form_gets_the_top_k_of_a_full_run(
     client, auth, make_user, make_firm, runner, db_session

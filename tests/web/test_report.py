@@ -36,6 +36,7 @@ def text_of(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
+@pytest.mark.slow
 def test_event_report_pdf_in_english_and_russian_holds_the_figures(client, outcome_recorded):
     response = client.get(f"/events/report?event={outcome_recorded}&lang=en&format=pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -55,6 +56,7 @@ def test_event_report_pdf_in_english_and_russian_holds_the_figures(client, outco
     assert "Тракторы и сборка тракторов" in russian
 
 
+@pytest.mark.slow
 def test_event_report_xlsx_reads_back(client, outcome_recorded):
     response = client.get(f"/events/report?event={outcome_recorded}&lang=ru&format=xlsx")
     assert response.status_code == 200
@@ -74,6 +76,7 @@ def test_event_report_xlsx_reads_back(client, outcome_recorded):
     assert book["Agreements"]._charts and book["Firms"]._charts  # the charts are there
 
 
+@pytest.mark.slow
 def test_a_period_report_counts_what_happened_within_it(client, outcome_recorded):
     before = client.get("/events/report?start=2020-01-01&end=2020-12-31&lang=en&format=xlsx")
     summary = {
