@@ -9,6 +9,7 @@ import pytest
 from matchmaker.matching import FirmProfile, MatchEngine
 from matchmaker.matching.evaluate import (
     baseline_scores,
+    cached_vectors,
     engine_scores,
     evaluate,
     load_firms,
@@ -289,7 +290,9 @@ def test_blockwise_proposals_equal_the_brute_force_top_k(monkeypatch, block_cell
     from matchmaker.matching import model
 
     monkeypatch.setattr(model, "BLOCK_CELLS", block_cells)
-    engine = MatchEngine().fit(load_firms(str(DATA / "dev_firms.jsonl")))
+    firms = load_firms(str(DATA / "dev_firms.jsonl"))
+    # The texts embedded once per process (as the evaluation does), not once per block size.
+    engine = MatchEngine().fit(firms, cached_vectors(firms))
     k = 3
     pairs = engine.propose(top_k=k)
     got = set(zip(pairs.pk.tolist(), pairs.by.tolist(), strict=True))
