@@ -1,4 +1,4 @@
-"""The suite's fixtures come from tests/fixtures/ as plugins; shared helpers from tests/helpers.py.
+"""The suite's fixtures come from tests/fixtures/ as plugins; shared helpers from tests/helpers/.
 
 Markers (pyproject.toml): `slow` (a second or more: real servers, full matching runs), `e2e`
 (a browser), `faults` (killed processes, a database going away). `make test-fast` leaves

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Event, EventParticipant, Meeting, MeetingRequest
-from tests.helpers import (
+from tests.helpers.events import (
     EVENT_FORM,
     create_event,
     post_form,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from matchmaker.models import Meeting, Outcome, Proposal, ProposalStatus
 from matchmaker.services.dashboard import statistics
-from tests.helpers import post_form, scheduled_event
+from tests.helpers.events import post_form, scheduled_event
 
 
 def record(client, kind, subject_id, **data):

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from matchmaker.models import Meeting
-from tests.helpers import post_form, scheduled_event
+from tests.helpers.events import post_form, scheduled_event
 
 
 @pytest.fixture
