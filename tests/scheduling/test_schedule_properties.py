@@ -50,6 +50,8 @@ def test_the_solver_never_does_worse_than_greedy(problem: Problem):
     assert solve(problem).objective >= greedy * (1 - TOLERANCE) - 1e-9
 
 
+# Every slot or none for every candidate: 0.5 s to 65 s by the events hypothesis draws.
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(events(max_firms=5, max_slots=3))
 def test_the_solver_finds_the_brute_force_optimum(problem: Problem):
