@@ -1,7 +1,8 @@
 """What tests share: sign-in and form helpers, test data and a query counter; beside them,
 tests/helpers/events.py (the steps to a scheduled event), servers.py (a cookie-keeping HTTP
-client and a real gunicorn) and journeys.py (the browser journeys' visitor). Fixtures live in
-tests/fixtures/ (loaded through `pytest_plugins`)."""
+client and a real gunicorn), journeys.py (the browser journeys' visitor) and random_events.py
+(hypothesis strategies for the scheduler). Fixtures live in tests/fixtures/ (loaded through
+`pytest_plugins`)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from matchmaker.scheduling import (
     solve,
     validate,
 )
-from tests.scheduling.random_events import PROPERTY_SETTINGS, check_schedule, events
+from tests.helpers.random_events import PROPERTY_SETTINGS, check_schedule, events
 
 EXACT = {"jitter": 0.0, "mip_rel_gap": 0.0}  # the true optimum, for comparisons with brute force
 TOLERANCE = 2e-3  # the default jitter + mip_rel_gap: how far below the optimum solve() may end
