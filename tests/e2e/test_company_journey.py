@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import LANGUAGES, PASSWORD, WIDTHS, Visit
+from tests.helpers import PASSWORD
+from tests.helpers.journeys import LANGUAGES, WIDTHS, Visit
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from matchmaker.models import Meeting, Proposal, ProposalStatus
-from tests.helpers import Visit
+from tests.helpers.journeys import Visit
 
 pytestmark = pytest.mark.e2e
 

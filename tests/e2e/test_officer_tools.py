@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm, Proposal
-from tests.helpers import LANGUAGES, WIDTHS, Visit
+from tests.helpers.journeys import LANGUAGES, WIDTHS, Visit
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ warning before a language switch."""
 
 import pytest
 
-from tests.helpers import LANGUAGES, WIDTHS, Visit
+from tests.helpers.journeys import LANGUAGES, WIDTHS, Visit
 
 pytestmark = pytest.mark.e2e
 

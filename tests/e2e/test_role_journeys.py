@@ -7,7 +7,7 @@ fixture fails the test on any)."""
 
 import pytest
 
-from tests.helpers import LANGUAGES, WIDTHS, Visit
+from tests.helpers.journeys import LANGUAGES, WIDTHS, Visit
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Message, Thread
-from tests.helpers import Browser, decide, gunicorn
+from tests.helpers import decide
+from tests.helpers.servers import Browser, gunicorn
 
 pytestmark = pytest.mark.faults
 

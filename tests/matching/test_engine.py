@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from matchmaker.matching import FirmProfile, MatchEngine
 from matchmaker.matching.evaluate import (
     baseline_scores,
+    cached_vectors,
     engine_scores,
     evaluate,
     load_firms,
@@ -20,8 +20,9 @@ from matchmaker.matching.glossary import default_glossary
 from matchmaker.matching.learning import MIN_DECISIONS, fit_weights
 from matchmaker.matching.reasons import english, render
 from matchmaker.matching.scoring import SIGNALS
+from tests.helpers import NO_SHARED_DATA, SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = SHARED_DATA
 
 
 def firm(ref, country, sectors, offers, seeks, offer_types=(), seek_types=(), name=""):
@@ -95,6 +96,7 @@ FIRMS = [
 ]
 
 
+@pytest.mark.slow
 def test_engine_imports_neither_flask_nor_sqlalchemy():
     code = (
         "import sys, matchmaker.matching, matchmaker.matching.evaluate;"
@@ -270,9 +272,8 @@ def test_weights_are_learned_only_from_enough_decisions():
     assert np.argmax(report.weights.coef) == 4
 
 
-@pytest.mark.skipif(
-    not (DATA / "dev_pairs.csv").exists(), reason="shared development set not present"
-)
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "dev_pairs.csv").exists(), reason=NO_SHARED_DATA)
 def test_engine_beats_the_tfidf_baseline_on_the_development_set():
     firms = load_firms(str(DATA / "dev_firms.jsonl"))
     pairs = load_pairs(str(DATA / "dev_pairs.csv"))
@@ -282,15 +283,16 @@ def test_engine_beats_the_tfidf_baseline_on_the_development_set():
     assert engine.hits(3) > baseline.hits(3)
 
 
-@pytest.mark.skipif(
-    not (DATA / "dev_firms.jsonl").exists(), reason="shared development set not present"
-)
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "dev_firms.jsonl").exists(), reason=NO_SHARED_DATA)
 @pytest.mark.parametrize("block_cells", [40, 400, 10**7])
 def test_blockwise_proposals_equal_the_brute_force_top_k(monkeypatch, block_cells):
     from matchmaker.matching import model
 
     monkeypatch.setattr(model, "BLOCK_CELLS", block_cells)
-    engine = MatchEngine().fit(load_firms(str(DATA / "dev_firms.jsonl")))
+    firms = load_firms(str(DATA / "dev_firms.jsonl"))
+    # The texts embedded once per process (as the evaluation does), not once per block size.
+    engine = MatchEngine().fit(firms, cached_vectors(firms))
     k = 3
     pairs = engine.propose(top_k=k)
     got = set(zip(pairs.pk.tolist(), pairs.by.tolist(), strict=True))

@@ -14,7 +14,7 @@ from matchmaker.scheduling import (
     move_meeting,
     solve,
 )
-from tests.scheduling.random_events import PROPERTY_SETTINGS, events
+from tests.helpers.random_events import PROPERTY_SETTINGS, events
 
 FIRMS = {"ab": ("A", "B"), "cd": ("C", "D"), "ac": ("A", "C"), "ef": ("E", "F")}
 PUBLISHED = (Assignment("ab", 0, 1), Assignment("cd", 0, 2), Assignment("ef", 1, 1))

@@ -19,7 +19,7 @@ from matchmaker.scheduling import (
     solve,
     validate,
 )
-from tests.scheduling.random_events import PROPERTY_SETTINGS, constraint_breaks, events
+from tests.helpers.random_events import PROPERTY_SETTINGS, constraint_breaks, events
 
 K = ViolationKind
 

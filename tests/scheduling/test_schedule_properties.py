@@ -16,10 +16,13 @@ from matchmaker.scheduling import (
     solve,
     validate,
 )
-from tests.scheduling.random_events import PROPERTY_SETTINGS, check_schedule, events
+from tests.helpers.random_events import PROPERTY_SETTINGS, check_schedule, events
 
 EXACT = {"jitter": 0.0, "mip_rel_gap": 0.0}  # the true optimum, for comparisons with brute force
 TOLERANCE = 2e-3  # the default jitter + mip_rel_gap: how far below the optimum solve() may end
+# Even at mip_rel_gap 0 HiGHS stops within its mip_abs_gap (1e-6) of the optimum: a run found an
+# "exact" 25.1 against greedy's 25.10000009536743.
+EXACT_ABS = 1e-6
 
 
 @PROPERTY_SETTINGS
@@ -43,15 +46,17 @@ def test_greedy_schedule_keeps_every_constraint_and_the_locked_meetings(problem:
 @given(events())
 def test_the_solver_never_does_worse_than_greedy(problem: Problem):
     greedy = greedy_schedule(problem).objective
-    assert solve(problem, **EXACT).objective >= greedy - 1e-9
+    assert solve(problem, **EXACT).objective >= greedy - EXACT_ABS
     assert solve(problem).objective >= greedy * (1 - TOLERANCE) - 1e-9
 
 
+# Every slot or none for every candidate: 0.5 s to 65 s by the events hypothesis draws.
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(events(max_firms=5, max_slots=3))
 def test_the_solver_finds_the_brute_force_optimum(problem: Problem):
     best = _brute_force_optimum(problem)
-    assert solve(problem, **EXACT).objective == pytest.approx(best, abs=1e-9)
+    assert solve(problem, **EXACT).objective == pytest.approx(best, abs=EXACT_ABS)
     default = solve(problem)
     assert best * (1 - TOLERANCE) - 1e-9 <= default.objective <= best + 1e-9
     assert default.lp_bound is None or default.lp_bound >= best - 1e-9

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from matchmaker.models import Role
 from matchmaker.services import accounts
-from tests.helpers import CSRF_RE, Browser, gunicorn
+from tests.helpers import CSRF_RE
+from tests.helpers.servers import Browser, gunicorn
 
 pytestmark = pytest.mark.slow
 

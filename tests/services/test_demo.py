@@ -1,8 +1,10 @@
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm, Message, Proposal, User
 
 
+@pytest.mark.slow
 def test_seed_demo_loads_a_living_site_once(runner, db_session):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm, FirmEmbedding
@@ -14,6 +15,7 @@ from matchmaker.models import Firm, FirmEmbedding
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_two_workers_share_the_embedding_jobs_and_embed_every_text_once(
     redis_app,
     make_firm,

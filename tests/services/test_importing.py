@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm
-from tests.helpers import firm_record
+from tests.helpers import NO_SHARED_DATA, SHARED_DATA, firm_record
 
-DEV_FIRMS = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev_firms.jsonl"
+DEV_FIRMS = SHARED_DATA / "dev_firms.jsonl"
 
 
 def write_jsonl(path: Path, records) -> Path:
@@ -157,9 +157,7 @@ def test_export_writes_every_field_with_nulls(runner, tmp_path):
     assert exported["description"] is None and exported["website"] is None
 
 
-@pytest.mark.skipif(
-    not DEV_FIRMS.exists(), reason="the shared development set is not beside the repository"
-)
+@pytest.mark.skipif(not DEV_FIRMS.exists(), reason=NO_SHARED_DATA)
 def test_the_development_set_imports(runner, db_session):
     result = runner.invoke(args=["firms", "import", str(DEV_FIRMS)])
     assert result.exit_code == 0, result.stderr

@@ -304,6 +304,7 @@ def test_a_snapshot_of_another_engine_version_is_refused_with_a_clear_message(
     assert "match run" in caplog.text
 
 
+@pytest.mark.slow
 def test_every_process_follows_the_changes_another_one_made(app, make_firm, db_session, runner):
     """A second process (as a gunicorn worker or the RQ worker) refreshes an edited firm; this
     process's engine then has the edit too, without a full run."""

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Message, Thread
-from tests.helpers import Browser, decide
+from tests.helpers import decide
+from tests.helpers.servers import Browser
 
 pytestmark = pytest.mark.slow
 

@@ -13,59 +13,18 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Event, EventParticipant, Meeting, MeetingRequest
-from tests.helpers import csrf_token
-
-EVENT_FORM = {
-    "title": "Pakistani business delegation to Minsk",
-    "city": "Minsk",
-    "venue": "Belarus Expo",
-    "time_zone": "Europe/Minsk",
-    "days": "2027-03-01, 2027-03-02",
-    "day_start": "10:00",
-    "day_end": "12:00",
-    "meeting_minutes": "30",
-    "gap_minutes": "0",
-    "breaks": "11:00-11:30",
-    "tables": "2",
-    "online_places": "1",
-    "video_base_url": "https://video.example/rooms",
-    "max_meetings": "",
-    "request_deadline": "",
-    "delegation_country": "PK",
-    "hosts_open": "y",
-    "status": "open",
-}
+from tests.helpers.events import (
+    EVENT_FORM,
+    create_event,
+    post_form,
+    register_all,
+    request_meeting,
+    scheduled_event,
+)
 
 
 def mails(app) -> str:
     return "".join(f.read_text() for f in Path(app.config["MAIL_FILE_PATH"]).glob("*.log"))
-
-
-def post(client, path, data=None):
-    return client.post(path, data={"csrf_token": csrf_token(client, "/firms"), **(data or {})})
-
-
-@pytest.fixture
-def people(make_firm, make_user):
-    firms = {
-        "pk1": make_firm(ref="PK-E1", name="Indus Tractors", country="PK"),
-        "pk2": make_firm(ref="PK-E2", name="Karachi Looms", country="PK", sectors=["textiles"]),
-        "by1": make_firm(ref="BY-E1", name="Minsk Motors", country="BY"),
-        "by2": make_firm(ref="BY-E2", name="Gomel Harvest", country="BY"),
-    }
-    for key, firm in firms.items():
-        make_user(f"{key}@example.com", firm=firm)
-    make_user("staff@example.com", role="staff")
-    return firms
-
-
-def create_event(client, auth, **changes) -> int:
-    auth.login("staff@example.com")
-    response = post(client, "/events/new", {**EVENT_FORM, **changes})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    event_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
-    auth.logout()
-    return event_id
 
 
 def test_staff_create_an_event_and_see_its_slots(client, auth, people, db_session):
@@ -81,12 +40,14 @@ def test_staff_create_an_event_and_see_its_slots(client, auth, people, db_sessio
 
 def test_event_form_errors_are_shown_and_input_kept(client, auth, people):
     auth.login("staff@example.com")
-    response = post(client, "/events/new", {**EVENT_FORM, "days": "1 March", "breaks": "noon"})
+    response = post_form(client, "/events/new", {**EVENT_FORM, "days": "1 March", "breaks": "noon"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "YYYY-MM-DD" in page and "13:00-14:00" in page
     assert 'value="Pakistani business delegation to Minsk"' in page
-    response = post(client, "/events/new", {**EVENT_FORM, "day_start": "12:00", "day_end": "10:00"})
+    response = post_form(
+        client, "/events/new", {**EVENT_FORM, "day_start": "12:00", "day_end": "10:00"}
+    )
     assert response.status_code == 400 and "slots" in response.get_data(as_text=True)
 
 
@@ -98,29 +59,19 @@ def test_firms_cannot_create_events_nor_see_drafts(client, auth, people):
     assert "delegation" not in client.get("/events").get_data(as_text=True)
 
 
-def register_all(client, auth, people, event_id, invite=("PK-E1", "PK-E2")):
-    auth.login("staff@example.com")
-    post(client, f"/events/{event_id}/invite", {"refs": ", ".join(invite)})
-    auth.logout()
-    for key in people:
-        auth.login(f"{key}@example.com")
-        assert post(client, f"/events/{event_id}/register").status_code == 302
-        auth.logout()
-
-
 def test_delegation_firms_need_an_invitation_hosts_do_not(client, auth, people, db_session):
     event_id = create_event(client, auth)
     auth.login("pk1@example.com")
-    assert post(client, f"/events/{event_id}/register").status_code == 403
+    assert post_form(client, f"/events/{event_id}/register").status_code == 403
     auth.logout()
     auth.login("by1@example.com")
-    assert post(client, f"/events/{event_id}/register").status_code == 302
+    assert post_form(client, f"/events/{event_id}/register").status_code == 302
     auth.logout()
     auth.login("staff@example.com")
-    post(client, f"/events/{event_id}/invite", {"refs": "PK-E1 NOPE-1"})
+    post_form(client, f"/events/{event_id}/invite", {"refs": "PK-E1 NOPE-1"})
     auth.logout()
     auth.login("pk1@example.com")
-    assert post(client, f"/events/{event_id}/register").status_code == 302
+    assert post_form(client, f"/events/{event_id}/register").status_code == 302
     statuses = db_session.scalars(
         select(EventParticipant.status).where(EventParticipant.event_id == event_id)
     ).all()
@@ -131,7 +82,7 @@ def test_availability_is_kept_as_slot_times(client, auth, people, db_session):
     event_id = create_event(client, auth)
     register_all(client, auth, people, event_id)
     auth.login("by1@example.com")
-    post(client, f"/events/{event_id}/availability", {"unavailable": ["0", "4"]})
+    post_form(client, f"/events/{event_id}/availability", {"unavailable": ["0", "4"]})
     row = db_session.scalar(
         select(EventParticipant).where(EventParticipant.firm_id == people["by1"].id)
     )
@@ -141,53 +92,44 @@ def test_availability_is_kept_as_slot_times(client, auth, people, db_session):
     assert page.count("checked") == 2
 
 
-def request(client, auth, email, event_id, recipient):
-    auth.login(email)
-    response = post(client, f"/events/{event_id}/requests", {"recipient_id": recipient.id})
-    auth.logout()
-    return response
-
-
 def test_requests_go_only_to_registered_firms_of_the_other_country(
     client, auth, people, db_session, make_firm
 ):
     event_id = create_event(client, auth)
     register_all(client, auth, people, event_id)
     outsider = make_firm(ref="BY-E9", name="Not Registered", country="BY")
-    assert request(client, auth, "pk1@example.com", event_id, people["pk2"]).status_code == 403
-    assert request(client, auth, "pk1@example.com", event_id, outsider).status_code == 404
-    assert request(client, auth, "pk1@example.com", event_id, people["by1"]).status_code == 302
+    assert (
+        request_meeting(client, auth, "pk1@example.com", event_id, people["pk2"]).status_code == 403
+    )
+    assert request_meeting(client, auth, "pk1@example.com", event_id, outsider).status_code == 404
+    assert (
+        request_meeting(client, auth, "pk1@example.com", event_id, people["by1"]).status_code == 302
+    )
     assert db_session.scalar(select(MeetingRequest.status)) == "pending"
 
 
 def test_accepting_and_mutual_requests_make_meetings(client, auth, people, db_session):
     event_id = create_event(client, auth)
     register_all(client, auth, people, event_id)
-    request(client, auth, "pk1@example.com", event_id, people["by1"])
-    request(client, auth, "by1@example.com", event_id, people["pk1"])  # asks back: mutual
-    request(client, auth, "pk2@example.com", event_id, people["by2"])
+    request_meeting(client, auth, "pk1@example.com", event_id, people["by1"])
+    request_meeting(client, auth, "by1@example.com", event_id, people["pk1"])  # asks back: mutual
+    request_meeting(client, auth, "pk2@example.com", event_id, people["by2"])
     pending = db_session.scalar(
         select(MeetingRequest).where(MeetingRequest.requester_id == people["pk2"].id)
     )
     auth.login("by1@example.com")  # not the recipient
-    assert post(client, f"/events/requests/{pending.id}", {"decision": "accept"}).status_code == 404
+    assert (
+        post_form(client, f"/events/requests/{pending.id}", {"decision": "accept"}).status_code
+        == 404
+    )
     auth.logout()
     auth.login("by2@example.com")
-    assert post(client, f"/events/requests/{pending.id}", {"decision": "accept"}).status_code == 302
+    assert (
+        post_form(client, f"/events/requests/{pending.id}", {"decision": "accept"}).status_code
+        == 302
+    )
     kinds = dict(db_session.execute(select(Meeting.pk_firm_id, Meeting.kind)).all())
     assert kinds == {people["pk1"].id: "mutual", people["pk2"].id: "one_sided"}
-
-
-def scheduled_event(client, auth, people, db_session) -> int:
-    event_id = create_event(client, auth)
-    register_all(client, auth, people, event_id)
-    request(client, auth, "pk1@example.com", event_id, people["by1"])
-    request(client, auth, "by1@example.com", event_id, people["pk1"])
-    request(client, auth, "pk2@example.com", event_id, people["by1"])
-    request(client, auth, "by1@example.com", event_id, people["pk2"])
-    auth.login("staff@example.com")
-    assert post(client, f"/events/{event_id}/schedule/run").status_code == 302
-    return event_id
 
 
 def test_nothing_of_an_unpublished_schedule_reaches_firms(client, auth, people, db_session):
@@ -206,7 +148,7 @@ def test_publish_sends_agendas_and_ics_has_the_right_times(client, auth, people,
     event_id = scheduled_event(client, auth, people, db_session)
     grid = client.get(f"/events/{event_id}/schedule").get_data(as_text=True)
     assert "Indus Tractors – Minsk Motors" in grid
-    assert post(client, f"/events/{event_id}/schedule/publish").status_code == 302
+    assert post_form(client, f"/events/{event_id}/schedule/publish").status_code == 302
     sent = mails(client.application)
     assert sent.count("Subject: Your meetings at Pakistani business delegation") == 3
     auth.logout()
@@ -236,7 +178,7 @@ def test_publish_sends_agendas_and_ics_has_the_right_times(client, auth, people,
 
 def test_a_firm_sees_only_its_own_agenda(client, auth, people, db_session):
     event_id = scheduled_event(client, auth, people, db_session)
-    post(client, f"/events/{event_id}/schedule/publish")
+    post_form(client, f"/events/{event_id}/schedule/publish")
     auth.logout()
     auth.login("by2@example.com")
     page = client.get(f"/events/{event_id}/agenda?firm={people['by1'].id}").get_data(as_text=True)
@@ -246,10 +188,10 @@ def test_a_firm_sees_only_its_own_agenda(client, auth, people, db_session):
 
 def test_a_move_after_publishing_is_checked_and_tells_both_firms(client, auth, people, db_session):
     event_id = scheduled_event(client, auth, people, db_session)
-    post(client, f"/events/{event_id}/schedule/publish")
+    post_form(client, f"/events/{event_id}/schedule/publish")
     first, second = db_session.scalars(select(Meeting).order_by(Meeting.id)).all()
     # Both meetings have Minsk Motors: it cannot meet twice in one slot.
-    response = post(
+    response = post_form(
         client,
         f"/events/{event_id}/schedule/move",
         {"meeting": first.id, "slot": second.slot, "table": "2" if second.table == 1 else "1"},
@@ -260,7 +202,7 @@ def test_a_move_after_publishing_is_checked_and_tells_both_firms(client, auth, p
     db_session.expire_all()
     assert db_session.get(Meeting, first.id).published_slot == first.published_slot
     free = next(s for s in range(6) if s not in (first.slot, second.slot))
-    post(
+    post_form(
         client,
         f"/events/{event_id}/schedule/move",
         {"meeting": first.id, "slot": free, "table": "1"},
@@ -270,7 +212,7 @@ def test_a_move_after_publishing_is_checked_and_tells_both_firms(client, auth, p
     assert (moved.slot, moved.published_slot, moved.table) == (free, free, 1)
     changed = mails(client.application).count("have changed")
     assert changed == 2  # the meeting's two firms, and no one else
-    post(client, f"/events/{event_id}/schedule/cancel", {"meeting": second.id})
+    post_form(client, f"/events/{event_id}/schedule/cancel", {"meeting": second.id})
     db_session.expire_all()
     assert db_session.get(Meeting, second.id).published_slot is None
     assert mails(client.application).count("have changed") == 4
@@ -279,7 +221,7 @@ def test_a_move_after_publishing_is_checked_and_tells_both_firms(client, auth, p
 def test_online_meetings_get_a_video_link(client, auth, people, db_session):
     event_id = scheduled_event(client, auth, people, db_session)
     first = db_session.scalars(select(Meeting).order_by(Meeting.id)).first()
-    post(
+    post_form(
         client,
         f"/events/{event_id}/schedule/move",
         {"meeting": first.id, "slot": 5, "table": "online"},
@@ -309,7 +251,7 @@ def test_staff_add_recommended_meetings_from_proposals(client, auth, people, db_
     assert "Karachi Looms" in client.get(f"/events/{event_id}/recommendations").get_data(
         as_text=True
     )
-    post(client, f"/events/{event_id}/recommendations", {"ids": [str(proposal.id)]})
+    post_form(client, f"/events/{event_id}/recommendations", {"ids": [str(proposal.id)]})
     meeting = db_session.scalar(select(Meeting))
     assert (meeting.kind, meeting.strength, meeting.proposal_id) == (
         "recommended",
@@ -350,11 +292,12 @@ def count(app, client, path) -> int:
     return count_queries(app, client, path)
 
 
+@pytest.mark.slow
 def test_event_pages_are_a_fixed_number_of_queries(
     app, client, auth, people, db_session, make_firm, make_user
 ):
     event_id = scheduled_event(client, auth, people, db_session)
-    post(client, f"/events/{event_id}/schedule/publish")
+    post_form(client, f"/events/{event_id}/schedule/publish")
     staff_pages = [
         "/events",
         f"/events/{event_id}",
@@ -379,17 +322,17 @@ def test_event_pages_are_a_fixed_number_of_queries(
         firm = make_firm(ref=f"PK-Q{k}", name=f"Extra {k}", country="PK")
         make_user(f"q{k}@example.com", firm=firm)
         auth.login("staff@example.com")
-        post(client, f"/events/{event_id}/invite", {"refs": firm.ref})
+        post_form(client, f"/events/{event_id}/invite", {"refs": firm.ref})
         auth.logout()
         auth.login(f"q{k}@example.com")
-        post(client, f"/events/{event_id}/register")
+        post_form(client, f"/events/{event_id}/register")
         auth.logout()
-        request(client, auth, f"q{k}@example.com", event_id, people["by1"])
-        request(client, auth, "by1@example.com", event_id, firm)
+        request_meeting(client, auth, f"q{k}@example.com", event_id, people["by1"])
+        request_meeting(client, auth, "by1@example.com", event_id, firm)
     create_event(client, auth, title="Second visit")  # the lists grow by an event too
     auth.login("staff@example.com")
-    post(client, f"/events/{event_id}/schedule/run")
-    post(client, f"/events/{event_id}/schedule/publish")
+    post_form(client, f"/events/{event_id}/schedule/run")
+    post_form(client, f"/events/{event_id}/schedule/publish")
     assert {p: count(app, client, p) for p in staff_pages} == small
     auth.logout()
     auth.login("by1@example.com")
@@ -401,18 +344,20 @@ def test_requests_close_at_the_deadline(client, auth, people, db_session):
     event_id = create_event(client, auth, request_deadline="2020-01-01T18:00")
     register_all(client, auth, people, event_id)
     assert db_session.get(Event, event_id).request_deadline is not None
-    response = request(client, auth, "pk1@example.com", event_id, people["by1"])
+    response = request_meeting(client, auth, "pk1@example.com", event_id, people["by1"])
     assert response.status_code == 409
     assert "closed" in response.get_data(as_text=True)
 
 
 def test_a_scheduled_event_keeps_its_slots(client, auth, people, db_session):
     event_id = scheduled_event(client, auth, people, db_session)
-    changed = post(client, f"/events/{event_id}/edit", {**EVENT_FORM, "day_start": "09:00"})
+    changed = post_form(client, f"/events/{event_id}/edit", {**EVENT_FORM, "day_start": "09:00"})
     page = changed.get_data(as_text=True)
     assert changed.status_code == 409 and "clear it" in page
     assert 'value="09:00"' in page  # what was typed is kept
-    renamed = post(client, f"/events/{event_id}/edit", {**EVENT_FORM, "title": "Minsk B2B days"})
+    renamed = post_form(
+        client, f"/events/{event_id}/edit", {**EVENT_FORM, "title": "Minsk B2B days"}
+    )
     assert renamed.status_code == 302
     db_session.expire_all()
     assert db_session.get(Event, event_id).title == "Minsk B2B days"

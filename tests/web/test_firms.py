@@ -3,18 +3,7 @@ import re
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm
-from tests.helpers import PROFILE_FORM as FORM
-from tests.helpers import csrf_token
-
-
-def signed_in_firm_user(auth, make_user, email="firm@example.com"):
-    make_user(email)
-    auth.login(email)
-
-
-def post_profile(client, **changes):
-    data = {**FORM, **changes, "csrf_token": csrf_token(client, "/firm/edit")}
-    return client.post("/firm/edit", data=data)
+from tests.helpers import post_profile, signed_in_firm_user
 
 
 def test_first_save_creates_the_firm_with_a_generated_ref(client, auth, make_user, db_session):

@@ -1,15 +1,14 @@
 """A saved profile gets the proposals a full `match run` would give it (real model, offline)."""
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import or_, select
 
 from matchmaker.models import Firm, Proposal
-from tests.web.test_firms import post_profile, signed_in_firm_user
+from tests.helpers import NO_SHARED_DATA, SHARED_DATA, post_profile, signed_in_firm_user
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev_firms_multilingual.jsonl"
+DATA = SHARED_DATA / "dev_firms_multilingual.jsonl"
 
 
 def _top(db_session, firm_id: int, k: int = 10) -> list[tuple[str, float]]:
@@ -27,7 +26,8 @@ def _top(db_session, firm_id: int, k: int = 10) -> list[tuple[str, float]]:
     return ranked[:k]
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="shared development set not present")
+@pytest.mark.slow
+@pytest.mark.skipif(not DATA.exists(), reason=NO_SHARED_DATA)
 def test_a_profile_saved_through_the_form_gets_the_top_k_of_a_full_run(
     client, auth, make_user, make_firm, runner, db_session
 ):

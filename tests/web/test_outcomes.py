@@ -9,18 +9,16 @@ from sqlalchemy import select
 
 from matchmaker.models import Meeting, Outcome, Proposal, ProposalStatus
 from matchmaker.services.dashboard import statistics
-from tests.web.test_events import people, post, scheduled_event  # noqa: F401 - the fixture
-
-__all__ = ["people"]
+from tests.helpers.events import post_form, scheduled_event
 
 
 def record(client, kind, subject_id, **data):
-    return post(client, f"/events/outcomes/{kind}/{subject_id}", data)
+    return post_form(client, f"/events/outcomes/{kind}/{subject_id}", data)
 
 
-def published(client, auth, people, db_session):  # noqa: F811
+def published(client, auth, people, db_session):
     event_id = scheduled_event(client, auth, people, db_session)
-    post(client, f"/events/{event_id}/schedule/publish")
+    post_form(client, f"/events/{event_id}/schedule/publish")
     auth.logout()
     meeting = db_session.scalar(select(Meeting).where(Meeting.pk_firm_id == people["pk1"].id))
     return event_id, meeting
@@ -30,7 +28,7 @@ def test_both_firms_record_an_mou_and_the_dashboard_counts_it(
     client,
     auth,
     people,
-    db_session,  # noqa: F811
+    db_session,
 ):
     event_id, meeting = published(client, auth, people, db_session)
     db_session.add(
@@ -80,7 +78,7 @@ def test_a_firm_records_only_its_own_meetings_and_introductions(
     client,
     auth,
     people,
-    db_session,  # noqa: F811
+    db_session,
 ):
     event_id, meeting = published(client, auth, people, db_session)
     introduction, proposed = (
@@ -123,7 +121,7 @@ def test_value_without_currency_is_refused_with_a_message(
     client,
     auth,
     people,
-    db_session,  # noqa: F811
+    db_session,
 ):
     event_id, meeting = published(client, auth, people, db_session)
     auth.login("by1@example.com")
@@ -143,7 +141,7 @@ def test_outcomes_of_an_unpublished_meeting_cannot_be_recorded(
     client,
     auth,
     people,
-    db_session,  # noqa: F811
+    db_session,
 ):
     scheduled_event(client, auth, people, db_session)
     auth.logout()

@@ -71,6 +71,7 @@ def grow(world, make_firm, db_session, n: int) -> None:
     db_session.commit()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("email", "pages"), [("staff@example.com", STAFF_PAGES), ("by@example.com", FIRM_PAGES)]
 )

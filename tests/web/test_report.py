@@ -12,21 +12,19 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from matchmaker.models import Meeting
-from tests.web.test_events import people, post, scheduled_event  # noqa: F401 - the fixture
-
-__all__ = ["people"]
+from tests.helpers.events import post_form, scheduled_event
 
 
 @pytest.fixture
-def outcome_recorded(client, auth, people, db_session):  # noqa: F811
+def outcome_recorded(client, auth, people, db_session):
     event_id = scheduled_event(client, auth, people, db_session)
-    post(client, f"/events/{event_id}/schedule/publish")
+    post_form(client, f"/events/{event_id}/schedule/publish")
     auth.logout()
     meeting = db_session.scalar(select(Meeting).where(Meeting.pk_firm_id == people["pk1"].id))
     for email, step in (("pk1@example.com", "mou"), ("by1@example.com", "agreement")):
         auth.login(email)
         data = {"held": "yes", "next_step": step, "value": "2700000", "currency": "USD"}
-        assert post(client, f"/events/outcomes/meeting/{meeting.id}", data).status_code == 302
+        assert post_form(client, f"/events/outcomes/meeting/{meeting.id}", data).status_code == 302
         auth.logout()
     auth.login("staff@example.com")
     return event_id
@@ -38,6 +36,7 @@ def text_of(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
+@pytest.mark.slow
 def test_event_report_pdf_in_english_and_russian_holds_the_figures(client, outcome_recorded):
     response = client.get(f"/events/report?event={outcome_recorded}&lang=en&format=pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -57,6 +56,7 @@ def test_event_report_pdf_in_english_and_russian_holds_the_figures(client, outco
     assert "Тракторы и сборка тракторов" in russian
 
 
+@pytest.mark.slow
 def test_event_report_xlsx_reads_back(client, outcome_recorded):
     response = client.get(f"/events/report?event={outcome_recorded}&lang=ru&format=xlsx")
     assert response.status_code == 200
@@ -76,6 +76,7 @@ def test_event_report_xlsx_reads_back(client, outcome_recorded):
     assert book["Agreements"]._charts and book["Firms"]._charts  # the charts are there
 
 
+@pytest.mark.slow
 def test_a_period_report_counts_what_happened_within_it(client, outcome_recorded):
     before = client.get("/events/report?start=2020-01-01&end=2020-12-31&lang=en&format=xlsx")
     summary = {
@@ -93,7 +94,7 @@ def test_a_period_report_counts_what_happened_within_it(client, outcome_recorded
     assert summary["Meetings held"] == 1 and summary["Pakistani firms"] == 2
 
 
-def test_only_staff_download_the_report_and_bad_dates_are_explained(client, auth, people):  # noqa: F811
+def test_only_staff_download_the_report_and_bad_dates_are_explained(client, auth, people):
     auth.login("pk1@example.com")
     assert client.get("/events/report?format=pdf").status_code == 403
     auth.logout()

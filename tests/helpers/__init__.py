@@ -1,21 +1,13 @@
-"""What tests share: sign-in and form helpers, test data, a cookie-keeping HTTP client and a
-real gunicorn. Fixtures live in tests/fixtures/ (loaded through `pytest_plugins`)."""
+"""What tests share: sign-in and form helpers, test data and a query counter; beside them,
+tests/helpers/events.py (the steps to a scheduled event), servers.py (a cookie-keeping HTTP
+client and a real gunicorn), journeys.py (the browser journeys' visitor) and random_events.py
+(hypothesis strategies for the scheduler). Fixtures live in tests/fixtures/ (loaded through
+`pytest_plugins`)."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +18,12 @@ from matchmaker.extensions import db
 from matchmaker.models import Proposal
 
 PASSWORD = "correct horse battery staple"
+# The shared development set: ../shared/data beside the repository, or TEST_SHARED_DATA (a git
+# worktree sits elsewhere).
+SHARED_DATA = Path(
+    os.environ.get("TEST_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
+NO_SHARED_DATA = f"the shared development set is not in {SHARED_DATA} (set TEST_SHARED_DATA)"
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -105,6 +103,17 @@ PROFILE_FORM = {
     "website": "https://indus.example",
     "contact_email": "",
 }
+
+
+def signed_in_firm_user(auth, make_user, email="firm@example.com"):
+    make_user(email)
+    auth.login(email)
+
+
+def post_profile(client, **changes):
+    """The profile form (`PROFILE_FORM` with `changes`) as `/firm/edit` posts it."""
+    data = {**PROFILE_FORM, **changes, "csrf_token": csrf_token(client, "/firm/edit")}
+    return client.post("/firm/edit", data=data)
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -188,132 +197,6 @@ def pair(db_session, pk, by) -> Proposal | None:
 def reload_proposal(db_session, proposal_id) -> Proposal | None:
     db_session.expire_all()
     return db_session.scalar(select(Proposal).where(Proposal.id == proposal_id))
-
-
-# --- a browser without a browser, and a real gunicorn -------------------------------------------
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """Cookies kept, redirects not followed: a form-posting client for real servers."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as response:
-            return response.read().decode()
-
-    def post(self, path: str, data: dict) -> int:
-        body = urllib.parse.urlencode(data).encode()
-        try:
-            with self.opener.open(self.base + path, body, timeout=60) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def login(self, email: str) -> str:
-        token = CSRF_RE.search(self.get("/auth/login")).group(1)
-        assert (
-            self.post("/auth/login", {"email": email, "password": PASSWORD, "csrf_token": token})
-            == 302
-        )
-        return CSRF_RE.search(self.get("/firms")).group(1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Served:
-    base: str
-    process: subprocess.Popen
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[Served]:
-    """Start gunicorn on a free port with `env` over os.environ (keys set to None are removed),
-    wait until /healthz answers, stop it afterwards. Its log: log_dir/gunicorn.log."""
-    port = free_port()
-    environment = {**os.environ, **env}
-    for key in [k for k, v in environment.items() if v is None]:
-        del environment[key]
-    executable = Path(sys.executable).with_name("gunicorn")
-    with open(log_dir / "gunicorn.log", "wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own server and arguments
-            [
-                str(executable),
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "matchmaker:create_app()",
-            ],
-            env=environment,
-            stdout=log,
-            stderr=log,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(900):  # up to 90 s: a loaded 2-core machine took 40 s to start it
-                try:
-                    Browser(base).get("/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            yield Served(base, process)
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-
-
-# Browser journeys (tests/e2e): the languages and widths each runs in, and a visitor that checks
-# every page it sees.
-LANGUAGES = ["en", "ur", "ru"]
-WIDTHS = {"desktop": 1280, "phone": 375}
-# What sticks out of the screen, to name it when a page is too wide.
-WIDEST = """() => [...document.querySelectorAll('body *')]
-  .filter(e => {
-    const r = e.getBoundingClientRect()
-    return r.right > innerWidth + 1 || r.left < -1
-  })
-  .concat([...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1
-    && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0))
-  .slice(-4).map(e => e.outerHTML.slice(0, 160))"""
-
-
-class Visit:
-    def __init__(self, pages, lang: str, width: int, label: str) -> None:
-        self.pages, self.lang, self.width, self.label = pages, lang, width, label
-        self.page = pages.new(width=width)
-        self.page.goto("/auth/login")
-        if lang != "en":
-            self.page.click(f"form.languages button[value='{lang}']")
-            self.page.wait_for_load_state()
-
-    def check(self, step: str) -> None:
-        page = self.page
-        assert page.get_attribute("html", "lang") == self.lang
-        assert page.get_attribute("html", "dir") == ("rtl" if self.lang == "ur" else "ltr")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= self.width, (step, width, page.evaluate(WIDEST))
-        self.pages.shot(page, f"{self.label}-{step}-{self.lang}-{self.width}")
-
-    def sign_in(self, email: str) -> None:
-        self.page.fill("#email", email)
-        self.page.fill("#password", PASSWORD)
-        self.page.click("main button[type=submit]")
-        self.page.wait_for_load_state()
 
 
 def count_queries(app, client, path: str, headers=None) -> int:
