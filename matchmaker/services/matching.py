@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numexpr
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
+from threadpoolctl import threadpool_limits
 
 from matchmaker.matching import SIGNALS, DefaultWeights, MatchEngine
 from matchmaker.matching.explain import explain, sentence_indexes
@@ -95,7 +97,23 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """BLAS, OpenMP and numexpr on one thread while a full run scores: on a shared server the
+    web workers keep the other cores (gunicorn.conf.py limits them the same way), and threads
+    that wait for a busy core spin: at 10,000 firms per country a run took 27.9 s of CPU with
+    two threads and 24.2 s with one under load; on a quiet machine 26.1 s of CPU (20.8 s wall)
+    with two, 20.9 s (20.9 s wall) with one (benchmarks/matching.py)."""
+    old_numexpr = numexpr.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        numexpr.set_num_threads(old_numexpr)
+
+
 @_collector_paused()
+@_one_thread()
 def recompute(
     session: Session,
     state_dir: str | Path,

@@ -61,22 +61,28 @@ def test_the_proposal_counts_stay_true_through_match_runs_and_later_writes(
     assert agree()["proposed"] == before  # one deleted, one added: both counted
 
 
-def test_a_run_pauses_the_garbage_collector_only_while_it_runs(
+def test_a_run_pauses_the_garbage_collector_and_takes_one_thread_only_while_it_runs(
     app, make_firm, db_session, monkeypatch
 ):
     import gc
+
+    import numexpr
+    from threadpoolctl import threadpool_info
+
+    threads = numexpr.get_num_threads()
 
     seen = []
     real_load = matching.load_profiles
 
     def load(session):
-        seen.append(gc.isenabled())
+        blas = {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+        seen.append((gc.isenabled(), numexpr.get_num_threads(), blas))
         return real_load(session)
 
     monkeypatch.setattr(matching, "load_profiles", load)
     seed(make_firm)
     matching.recompute(db_session, app.config["STATE_DIR"], 1)
-    assert seen == [False] and gc.isenabled()
+    assert seen == [(False, 1, {1})] and gc.isenabled()  # paused, one thread, during the run
 
     def broken(session):
         raise RuntimeError("database gone")
@@ -85,6 +91,7 @@ def test_a_run_pauses_the_garbage_collector_only_while_it_runs(
     with pytest.raises(RuntimeError):
         matching.recompute(db_session, app.config["STATE_DIR"], 1)
     assert gc.isenabled()  # a failed run leaves it on too
+    assert numexpr.get_num_threads() == threads
 
 
 def test_a_decided_pair_that_leaves_every_top_k_is_kept_and_rescored(
