@@ -19,6 +19,8 @@ def when_ready(server):
     """Load the matching engine once, before the workers are forked: they share its pages and
     the first profile save after a start does not wait for it (issue 15: 6.6-9 s before)."""
     app = server.app.wsgi()
+    if not _is_matchmaker(app):
+        return
     with app.app_context():
         from matchmaker.jobs.matching import warm_engine
 
@@ -35,6 +37,8 @@ def post_worker_init(worker):
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
+    if not _is_matchmaker(worker.wsgi):
+        return
     with worker.wsgi.app_context():
         from matchmaker.jobs.matching import warm_model
 
@@ -50,3 +54,9 @@ def pre_fork(server, worker):
     gc.freeze(); the master keeps collecting its own garbage as before.
     """
     gc.freeze()
+
+
+def _is_matchmaker(app) -> bool:
+    """Whether the served app is matchmaker's (benchmarks/load.py serves its bare Flask
+    endpoint with these settings too: it has no engine or model to load)."""
+    return "STATE_DIR" in getattr(app, "config", {})
