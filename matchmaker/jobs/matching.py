@@ -14,7 +14,7 @@ from flask import current_app
 
 from matchmaker.extensions import db
 from matchmaker.jobs.queue import queue
-from matchmaker.services import embeddings, engine_state
+from matchmaker.services import embeddings, engine_state, search
 
 log = logging.getLogger(__name__)
 CHUNK = 200  # firms per embedding job (about 40 s of one worker's time)
@@ -49,9 +49,11 @@ def warm_model() -> None:
 
 
 def warm_engine() -> bool:
-    """Load the shared engine before the first request; True when there was one to load.
-    Closes the database connections it used (gunicorn calls it before forking its workers)."""
+    """Load the shared engine and the directory's search index before the first request; True
+    when there was an engine to load. Closes the database connections it used (gunicorn calls
+    it before forking its workers)."""
     try:
+        search.warm(db.session)
         return engine_state.warm(db.session, current_app.config["STATE_DIR"])
     except Exception:  # never keep a server from starting; the first save loads it instead
         log.warning("could not load the matching engine before serving", exc_info=True)
