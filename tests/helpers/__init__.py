@@ -21,7 +21,7 @@ PASSWORD = "correct horse battery staple"
 # The shared development set: ../shared/data beside the repository, or TEST_SHARED_DATA (a git
 # worktree sits elsewhere).
 SHARED_DATA = Path(
-    os.environ.get("TEST_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+    os.environ.get("TEST_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data"
 )
 NO_SHARED_DATA = f"the shared development set is not in {SHARED_DATA} (set TEST_SHARED_DATA)"
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
