@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
-from matchmaker.extensions import db, limiter
+from matchmaker.extensions import db
 from matchmaker.services import attachments
 from matchmaker.services.errors import ValidationFailed
 from matchmaker.web import ratelimits as limits
@@ -35,12 +35,7 @@ class DocumentForm(FlaskForm):
 
 @bp.post("/firm/documents")
 @login_required
-@limiter.limit(
-    limits.UPLOADS_PER_USER,
-    key_func=limits.user_key,
-    methods=["POST"],
-    error_message=limits.TOO_MANY,
-)
+@limits.per_user_posts(limits.UPLOADS_PER_USER)
 def upload_document():
     if not current_user.is_firm_user or current_user.firm_id is None:
         abort(403, _("Only firm accounts with a profile have documents."))

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from matchmaker.auth.forms import DeleteAccountForm, EmailChangeForm
-from matchmaker.extensions import db, limiter
+from matchmaker.extensions import db
 from matchmaker.services import account_data, accounts, company, notifications
 from matchmaker.services.errors import ValidationFailed
 from matchmaker.web import ratelimits as limits
@@ -38,12 +38,7 @@ def _user():
 
 @bp.post("/confirmation")
 @login_required
-@limiter.limit(
-    limits.CONFIRMATION_RESENDS_PER_USER,
-    key_func=limits.user_key,
-    methods=["POST"],
-    error_message=limits.TOO_MANY,
-)
+@limits.per_user_posts(limits.CONFIRMATION_RESENDS_PER_USER)
 def resend_confirmation():
     user = _user()
     if user.email_confirmed_at is not None:
@@ -62,12 +57,7 @@ def resend_confirmation():
 
 @bp.route("/email", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    limits.EMAIL_CHANGES_PER_USER,
-    key_func=limits.user_key,
-    methods=["POST"],
-    error_message=limits.TOO_MANY,
-)
+@limits.per_user_posts(limits.EMAIL_CHANGES_PER_USER)
 def change_email():
     form = EmailChangeForm()
     if form.validate_on_submit():

@@ -67,12 +67,7 @@ def index():
 
 @bp.post("/colleagues/invite")
 @login_required
-@limiter.limit(
-    limits.INVITES_PER_USER,
-    key_func=limits.user_key,
-    methods=["POST"],
-    error_message=limits.TOO_MANY,
-)
+@limits.per_user_posts(limits.INVITES_PER_USER)
 @_firm_account
 def invite():
     user = current_user._get_current_object()

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from matchmaker.extensions import db, limiter
+from matchmaker.extensions import db
 from matchmaker.messages.cards import introduction_cards
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.messages.text import linkify, local_time
@@ -77,12 +77,7 @@ def inbox():
 
 @bp.route("/messages/<int:thread_id>", methods=["GET", "POST"])
 @firm_required
-@limiter.limit(
-    limits.MESSAGES_PER_USER,
-    key_func=limits.user_key,
-    methods=["POST"],
-    error_message=limits.TOO_MANY,
-)
+@limits.per_user_posts(limits.MESSAGES_PER_USER)
 def thread(thread_id: int):
     page = messaging.thread_page(db.session, current_user, thread_id)
     form = MessageForm()

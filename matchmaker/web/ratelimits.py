@@ -36,6 +36,11 @@ def user_key() -> str:
     return get_remote_address()
 
 
+def per_user_posts(limit: str):
+    """The decorator limiting a signed-in user's POSTs to a view (its GETs stay free)."""
+    return limiter.limit(limit, key_func=user_key, methods=["POST"], error_message=TOO_MANY)
+
+
 def failed_login(response) -> bool:
     return response.status_code != 302
 
