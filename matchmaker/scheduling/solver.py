@@ -35,21 +35,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from matchmaker.scheduling.occupancy import Occupancy, priority_order
 from matchmaker.scheduling.problem import Problem
 from matchmaker.scheduling.result import ProgressCallback, Run, Schedule, SolveStatus, Stage
 from matchmaker.scheduling.validation import check_locked
-
-if TYPE_CHECKING:
-    from scipy.optimize import LinearConstraint, OptimizeResult
-
-# scipy.optimize is imported where a schedule is solved: every process imports this package
-# (the web app, `match run`), and scipy.optimize alone cost 0.28 s of their start.
 
 _JITTER_SEED = 19
 _SUPPORT = 1e-7  # an LP value above this puts the variable in the restricted MILP
@@ -151,8 +145,6 @@ def _timed(
     columns: np.ndarray | None = None,
 ) -> OptimizeResult:
     """One HiGHS call: the LP relaxation (gap None) or the MILP, over all or some columns."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     started = time.perf_counter()
     cost, constraint = model.cost, model.constraint
     if columns is not None:
@@ -219,8 +211,6 @@ def _constraint(
     blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], variables: int
 ) -> LinearConstraint:
     """Stack the blocks into one sparse A x <= ub, one row per distinct key of each block."""
-    from scipy.optimize import LinearConstraint
-
     rows, cols, upper = [], [], []
     offset = 0
     for keys, columns, ub in blocks:
