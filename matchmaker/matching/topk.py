@@ -5,8 +5,8 @@ all BY firms); what it keeps of a block is each row's and each column's k best. 
 `argpartition` over every cell of a block is the plain way; the grouped selections below find
 the same k best scores by looking first at the maximum of GROUP cells at a time
 (`benchmarks/topk.py`, a block of 1,200 x 10,000 scores, k = 20, CPU: rows 30 ms against
-157 ms; columns merged into the best so far 110 ms against 199 ms, and against 290 ms for the
-bar-and-sort selection `propose` used before).
+157 ms; columns merged into the best so far 110 ms against 199 ms; the bar-and-sort selection
+`propose` used before took 290 ms per block of the matching benchmark's scores).
 """
 
 from __future__ import annotations

@@ -157,11 +157,11 @@ def _insert_in_bulk(session: Session, rows: list[tuple[Any, ...]]) -> None:
 @contextmanager
 def _count_trigger_suspended(connection: Connection, trigger: str) -> Iterator[None]:
     """SQLite counts proposals with a trigger per row (migration perf01_counters), which
-    doubled a bulk insert's cost: 130,242 rows took 5.1 s of CPU with it and 2.5 s without
-    (benchmarks/matching.py, its `match run` figure). For a bulk insert the trigger is
-    dropped and created again from its own stored definition, in the caller's transaction
-    (SQLite's DDL is transactional: a failure restores it), and the caller counts the rows
-    once."""
+    doubled a bulk insert's cost: the 130,242 proposals of benchmarks/matching.py's database
+    took 5.1 s of CPU to insert with it and 2.5 s without (the same rows, one executemany).
+    For a bulk insert the trigger is dropped and created again from its own stored
+    definition, in the caller's transaction (SQLite's DDL is transactional: a failure
+    restores it), and the caller counts the rows once."""
     definition = connection.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
     ).scalar()
