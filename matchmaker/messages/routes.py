@@ -15,6 +15,7 @@ from matchmaker.messages.text import linkify, local_time
 from matchmaker.services import attachments, messaging
 from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.web import ratelimits as limits
+from matchmaker.web.signed_in import forget_unread
 from matchmaker.web.uploads import read_upload, storage
 
 bp = Blueprint("messages", __name__)
@@ -97,7 +98,8 @@ def thread(thread_id: int):
     if form.errors:
         status = 400
     shown = messaging.latest_messages(db.session, page)
-    messaging.mark_read(db.session, page, current_user.firm_id, shown[-1].id if shown else 0)
+    if messaging.mark_read(db.session, page, current_user.firm_id, shown[-1].id if shown else 0):
+        forget_unread(current_user)
     return render_template(
         "messages/thread.html",
         files=attachments.files_by_message(db.session, [m.id for m in shown if m.has_files]),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Row, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from matchmaker.models import (
@@ -227,17 +227,22 @@ def _brief(row: Row) -> FirmBrief:
     return FirmBrief(row.firm_id, row.firm_ref, row.firm_name, row.firm_country)
 
 
-@cache
-def _unread_total_statement():
-    # Built once (see services/firms.py for the figure); the firm is a bound parameter. The
-    # counters of the firm's markers (an index on the firm), of threads still introduced.
-    firm_id = bindparam("firm_id")
+def unread_sum(firm_id) -> Select:
+    """SQL: the firm's unread messages, the navigation's badge: the counters of the firm's
+    markers (an index on the firm), of threads still introduced. `firm_id` a parameter or a
+    column (the signed-in user's row reads it as a subquery, web/signed_in.py)."""
     return (
         select(func.coalesce(func.sum(ThreadRead.unread), 0))
         .join(Thread, Thread.id == ThreadRead.thread_id)
         .join(Proposal, Proposal.id == Thread.proposal_id)
         .where(ThreadRead.firm_id == firm_id, ThreadRead.unread > 0, approved_for(firm_id))
     )
+
+
+@cache
+def _unread_total_statement():
+    # Built once (see services/firms.py for the figure); the firm is a bound parameter.
+    return unread_sum(bindparam("firm_id"))
 
 
 def unread_total(session: Session, user: User) -> int:
@@ -416,14 +421,17 @@ def latest_messages(session: Session, thread: ThreadPage, limit: int = 200) -> l
     ]
 
 
-def mark_read(session: Session, thread: ThreadPage, firm_id: int, newest: int) -> None:
+def mark_read(session: Session, thread: ThreadPage, firm_id: int, newest: int) -> bool:
     """The firm has read the thread up to `newest` (the last message it was shown; 0: none).
     Writes only when that moves the marker forward past where the page found it (a page view
-    of a read thread opens no transaction); the UPDATE itself checks the marker again."""
+    of a read thread opens no transaction); the UPDATE itself checks the marker again.
+    Whether it moved (the firm's unread total may have changed)."""
     if thread.read_up_to >= newest:
-        return
+        return False
     if _advance(session, thread.id, firm_id, newest):
         session.commit()
+        return True
+    return False
 
 
 def _advance(session: Session, thread_id: int, firm_id: int, newest: int) -> bool:

@@ -11,11 +11,10 @@ from flask import Flask, url_for
 from flask_babel import get_translations
 from flask_login import current_user
 
-from matchmaker.extensions import db
 from matchmaker.models import as_utc
-from matchmaker.services import messaging
 from matchmaker.services.pages import Page
 from matchmaker.services.reference import COUNTRIES, N_, sector_entries
+from matchmaker.web.signed_in import unread_badge
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ NAVIGATION = (
 
 
 def navigation() -> list[dict[str, Any]]:
-    """The signed-in user's links (url, label, badge); the unread count is the one query."""
+    """The signed-in user's links (url, label, badge; the unread count comes with the user)."""
     if not current_user.is_authenticated:
         return []
     audiences = {"signed_in"}
@@ -58,7 +57,7 @@ def navigation() -> list[dict[str, Any]]:
     items = []
     for item in NAVIGATION:
         if item.audience in audiences:
-            badge = messaging.unread_total(db.session, current_user) if item.unread_badge else 0
+            badge = unread_badge(current_user) if item.unread_badge else 0
             items.append(
                 {"url": url_for(item.endpoint), "label": gettext(item.label), "badge": badge}
             )
