@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from matchmaker.models import Firm, Proposal, SavedPartner, User, utcnow
+from matchmaker.models import Country, Firm, Proposal, SavedPartner, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services.errors import InvalidTransition, NotFound
 from matchmaker.services.messaging import checked_text, require_firm
@@ -157,30 +158,15 @@ def _refuse_repeat(proposal: Proposal, own: Firm, other: Firm) -> None:
 
 
 def partner_states(session: Session, user: User, firm_ids: list[int]) -> dict[int, PartnerState]:
-    """For each of these firms, what the viewer's firm may do with it: two queries."""
+    """For each of these firms, what the viewer's firm may do with it: two queries, built once
+    (see services/firms.py for the figure), the firms a bound list."""
     if not user.is_firm_user or user.firm_id is None or not firm_ids:
         return {}
     own_id = user.firm_id
-    own_country = session.scalar(select(Firm.country).where(Firm.id == own_id))
-    ids = sorted(set(firm_ids))
-    partner = aliased(Firm, name="partner")
-    other = Proposal.by_firm_id if own_country == "PK" else Proposal.pk_firm_id
-    mine = Proposal.pk_firm_id if own_country == "PK" else Proposal.by_firm_id
+    own_country = session.scalar(_own_country(), {"own_id": own_id})
     rows = session.execute(
-        select(
-            partner.id,
-            partner.country,
-            Proposal.status,
-            Proposal.requested_by_firm_id,
-            SavedPartner.partner_id.label("saved"),
-        )
-        .select_from(partner)
-        .outerjoin(Proposal, and_(mine == own_id, other == partner.id))
-        .outerjoin(
-            SavedPartner,
-            and_(SavedPartner.firm_id == own_id, SavedPartner.partner_id == partner.id),
-        )
-        .where(partner.id.in_(ids))
+        _states_statement(own_country == Country.PK),
+        {"own_id": own_id, "ids": sorted(set(firm_ids))},
     ).all()
     states = {}
     for row in rows:
@@ -195,6 +181,37 @@ def partner_states(session: Session, user: User, firm_ids: list[int]) -> dict[in
             saved=row.saved is not None,
         )
     return states
+
+
+@cache
+def _own_country() -> Select:
+    return select(Firm.country).where(Firm.id == bindparam("own_id"))
+
+
+@cache
+def _states_statement(own_is_pk: bool) -> Select:
+    """The listed firms (`ids`) with the proposal between each and the viewer's firm
+    (`own_id`), if any, and whether that firm saved it."""
+    own_id = bindparam("own_id")
+    partner = aliased(Firm, name="partner")
+    other = Proposal.by_firm_id if own_is_pk else Proposal.pk_firm_id
+    mine = Proposal.pk_firm_id if own_is_pk else Proposal.by_firm_id
+    return (
+        select(
+            partner.id,
+            partner.country,
+            Proposal.status,
+            Proposal.requested_by_firm_id,
+            SavedPartner.partner_id.label("saved"),
+        )
+        .select_from(partner)
+        .outerjoin(Proposal, and_(mine == own_id, other == partner.id))
+        .outerjoin(
+            SavedPartner,
+            and_(SavedPartner.firm_id == own_id, SavedPartner.partner_id == partner.id),
+        )
+        .where(partner.id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 def own_requests(session: Session, user: User) -> list[RequestRow]:
