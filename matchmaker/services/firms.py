@@ -30,6 +30,7 @@ from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, validate_recor
 from matchmaker.services.introductions import contact_visible, viewer_kind, viewer_parameters
 from matchmaker.services.pages import MAX_PER_PAGE, Page, paginate
 from matchmaker.services.ports import ports
+from matchmaker.services.reads import read
 from matchmaker.services.reference import TAXONOMY
 from matchmaker.services.rows import FirmRow
 from matchmaker.services.search import rank_order, search_firm_ids
@@ -285,7 +286,8 @@ def _search_page(
     shown_ids = ranked[(page - 1) * per_page : page * per_page]
     rows = []
     if shown_ids:
-        found = session.execute(
+        found = read(
+            session,
             _by_ids_select(viewer_kind(viewer)),
             {**viewer_parameters(viewer), "firm_ids": shown_ids},
         ).all()
@@ -376,7 +378,7 @@ def list_fields(session: Session, firm_ids: list[int]) -> dict[int, dict[str, li
     if not firm_ids:
         return {}
     found: dict[int, dict[str, list[str]]] = {}
-    rows = session.execute(_list_fields_statement(), {"firm_ids": sorted(set(firm_ids))})
+    rows = read(session, _list_fields_statement(), {"firm_ids": sorted(set(firm_ids))})
     for firm_id, field, code, _position in rows:
         lists = found.setdefault(firm_id, {name: [] for name in LIST_FIELDS})
         lists[field].append(code)

@@ -26,6 +26,7 @@ from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, V
 from matchmaker.services.firms import list_fields
 from matchmaker.services.introductions import approved_for, other_firm_id
 from matchmaker.services.pages import Page, paginate
+from matchmaker.services.reads import read
 from matchmaker.services.rows import FirmBrief, Introduction, MessageRow, Partner, ThreadRow
 
 MAX_BODY = 5000
@@ -108,7 +109,7 @@ def _introductions_statement():
 def introductions(session: Session, user: User) -> list[Introduction]:
     """The firm's approved proposals, best first, each with its partner and thread: two
     queries (the proposals, the partners' sectors), whatever their number."""
-    rows = session.execute(_introductions_statement(), {"firm_id": require_firm(user)}).all()
+    rows = read(session, _introductions_statement(), {"firm_id": require_firm(user)}).all()
     lists = list_fields(session, [row.partner_id for row in rows])
     return [
         Introduction(
@@ -248,7 +249,7 @@ def _unread_total_statement():
 def unread_total(session: Session, user: User) -> int:
     if not user.is_firm_user or user.firm_id is None:
         return 0
-    total = session.scalar(_unread_total_statement(), {"firm_id": user.firm_id})
+    total = read(session, _unread_total_statement(), {"firm_id": user.firm_id}).scalar()
     return int(total or 0)
 
 
@@ -317,8 +318,8 @@ def thread_page(session: Session, user: User, thread_id: int) -> ThreadPage:
     firms as entities and then the reader's marker made the thread page 18.50 M instructions
     per request, this 15.05 (benchmarks/instructions.py --requests 10 "thread page")."""
     firm_id = user.firm_id if user.is_firm_user else None
-    row = session.execute(
-        _thread_page_statement(), {"thread_id": thread_id, "firm_id": firm_id}
+    row = read(
+        session, _thread_page_statement(), {"thread_id": thread_id, "firm_id": firm_id}
     ).first()
     if row is None or firm_id is None or firm_id not in (row.pk_id, row.by_id):
         raise NotFound(_("No such conversation."))
@@ -406,7 +407,7 @@ def _latest_statement():
 def latest_messages(session: Session, thread: ThreadPage, limit: int = 200) -> list[MessageRow]:
     """The newest `limit` messages, oldest first (the thread page), each with who of its firm
     wrote it and whether it has files, in the one query."""
-    rows = session.execute(_latest_statement(), {"thread_id": thread.id, "limit": limit})
+    rows = read(session, _latest_statement(), {"thread_id": thread.id, "limit": limit})
     return [
         MessageRow(
             row.id,

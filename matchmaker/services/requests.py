@@ -21,6 +21,7 @@ from matchmaker.models import Country, Firm, Proposal, SavedPartner, User, utcno
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services.errors import InvalidTransition, NotFound
 from matchmaker.services.messaging import checked_text, require_firm
+from matchmaker.services.reads import read
 from matchmaker.services.rows import FirmBrief
 
 MAX_REQUEST_MESSAGE = 1000
@@ -163,8 +164,9 @@ def partner_states(session: Session, user: User, firm_ids: list[int]) -> dict[in
     if not user.is_firm_user or user.firm_id is None or not firm_ids:
         return {}
     own_id = user.firm_id
-    own_country = session.scalar(_own_country(), {"own_id": own_id})
-    rows = session.execute(
+    own_country = read(session, _own_country(), {"own_id": own_id}).scalar()
+    rows = read(
+        session,
         _states_statement(own_country == Country.PK),
         {"own_id": own_id, "ids": sorted(set(firm_ids))},
     ).all()
