@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates
+from flask import g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -54,9 +55,31 @@ def local_time(value: datetime | None, country: str | None) -> str:
     value = as_utc(value)
     if not value:
         return ""
-    zone, label = ZONES.get(country or "", (UTC, "UTC"))
-    local = value.astimezone(zone)
-    locale = get_locale()
-    day = dates.format_date(local.date(), "medium", locale=locale)
-    time = dates.format_time(local.time(), "HH:mm", locale=locale)
-    return f"{day} {time} {label}"
+    return _local_times(country or "")(value)
+
+
+class LocalTimes:
+    """`local_time` for one reader's zone, with the locale, Babel's date pattern and the zone's
+    name looked up once for the page, not for each message: the load database's thread page (5
+    messages) 12.21 -> 11.94 M instructions per request (benchmarks/instructions.py)."""
+
+    def __init__(self, country: str) -> None:
+        zone, label = ZONES.get(country, (UTC, "UTC"))
+        self.zone, self.label = zone, str(label)
+        self.locale = get_locale()
+        self.day = dates.parse_pattern(dates.get_date_format("medium", locale=self.locale))
+        self.time = dates.parse_pattern("HH:mm")
+
+    def __call__(self, value: datetime) -> str:
+        local = value.astimezone(self.zone)
+        day = dates.format_date(local.date(), self.day, locale=self.locale)
+        time = dates.format_time(local.time(), self.time, locale=self.locale)
+        return f"{day} {time} {self.label}"
+
+
+def _local_times(country: str) -> LocalTimes:
+    held = g.setdefault("local_times", {})  # this request's, by country
+    found = held.get(country)
+    if found is None:
+        found = held[country] = LocalTimes(country)
+    return found
