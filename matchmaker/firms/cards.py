@@ -14,6 +14,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from matchmaker.services.requests import PartnerState
+from matchmaker.services.rows import FirmRow
+from matchmaker.web.match_display import ProposalText
 from matchmaker.web.urls import UrlPattern, url_pattern
 
 _SLOT = "0"  # the id the message box is drawn with, replaced by each firm's
@@ -47,10 +50,14 @@ class PartnerActions:
 def partner_actions(request_form, back: str) -> PartnerActions:
     """The page's `PartnerActions`; `request_form` the introduction request form (or None
     where the page offers no request), `back` where its forms return to."""
-    box = None
+    box, label, hint = None, "", ""
     if request_form is not None:
         mid = f"message-{_SLOT}"
         box = str(request_form.message(id=mid, **{"aria-describedby": f"{mid}-hint"}))
+        # The field's lazy texts translated once, not by Flask-Babel on each card that shows
+        # them; markup, as a lazy text renders (our catalogue's).
+        label = Markup(request_form.message.label.text)  # noqa: S704
+        hint = Markup(request_form.message.description)  # noqa: S704
     return PartnerActions(
         back=back,
         csrf=generate_csrf(),
@@ -67,8 +74,38 @@ def partner_actions(request_form, back: str) -> PartnerActions:
             "request": _("Request an introduction"),
             "send": _("Send the request to EDB"),
         },
-        message_label=request_form.message.label.text if request_form is not None else "",
-        message_hint=request_form.message.description if request_form is not None else "",
+        message_label=label,
+        message_hint=hint,
         message_errors=" ".join(request_form.message.errors) if request_form is not None else "",
         _box=box,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FirmCard:
+    """A firm as the directory's and the saved partners' cards show it (firms/_card.html)."""
+
+    firm: FirmRow
+    url: str
+    country: str  # named in the reader's language
+    sectors: list[tuple[str, str]]  # (sector label, ISIC codes)
+    state: PartnerState | None  # what the viewer's firm may do with it
+
+
+def firm_cards(firms: list[FirmRow], states: dict[int, PartnerState]) -> list[FirmCard]:
+    """The page's cards made in one pass: its link from a URL pattern, the country's and the
+    sectors' names from the page's catalogue (against url_for, `country_name()` and the
+    `sector_tags` macro on each card: /firms?q=tractor+kits X -> Y M instructions per request,
+    benchmarks/instructions.py)."""
+    text = ProposalText()
+    show = url_pattern("firms.show", "firm_id")
+    return [
+        FirmCard(
+            firm,
+            show(firm.id),
+            text.country(firm.country),
+            text.sectors(firm.sectors),
+            states.get(firm.id),
+        )
+        for firm in firms
+    ]
