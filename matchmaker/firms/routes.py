@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
-from matchmaker.firms.cards import partner_actions
+from matchmaker.firms.cards import firm_cards, partner_actions
 from matchmaker.firms.forms import FirmForm, IntroductionRequestForm, PartnerActionForm
 from matchmaker.services import attachments, matching, pipeline, requests
 from matchmaker.services import firms as firm_service
@@ -73,7 +73,10 @@ def directory():
         page=page,
         query=query,
         sectors=SECTORS,
-        states=requests.partner_states(db.session, current_user, [f.id for f in page.items]),
+        cards=firm_cards(
+            page.items,
+            requests.partner_states(db.session, current_user, [f.id for f in page.items]),
+        ),
         actions=partner_actions(IntroductionRequestForm(formdata=None), request.full_path),
     )
 
@@ -168,8 +171,7 @@ def saved():
     firms = firm_service.firm_rows(db.session, current_user, ids)
     return render_template(
         "firms/saved.html",
-        firms=firms,
-        states=requests.partner_states(db.session, current_user, ids),
+        cards=firm_cards(firms, requests.partner_states(db.session, current_user, ids)),
         actions=partner_actions(None, request.path),
     )
 
