@@ -95,8 +95,8 @@ class FirmCard:
 def firm_cards(firms: list[FirmRow], states: dict[int, PartnerState]) -> list[FirmCard]:
     """The page's cards made in one pass: its link from a URL pattern, the country's and the
     sectors' names from the page's catalogue (against url_for, `country_name()` and the
-    `sector_tags` macro on each card: /firms?q=tractor+kits 32.39 -> 31.65 M instructions per request,
-    benchmarks/instructions.py)."""
+    `sector_tags` macro on each card: /firms?q=tractor+kits 32.39 -> 31.65 M instructions per
+    request, benchmarks/instructions.py)."""
     text = ProposalText()
     show = url_pattern("firms.show", "firm_id")
     return [
