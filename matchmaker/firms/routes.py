@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
-from matchmaker.firms.cards import firm_cards, partner_actions
+from matchmaker.firms.cards import EMPTY_REQUEST, firm_cards, partner_actions
 from matchmaker.firms.forms import FirmForm, IntroductionRequestForm, PartnerActionForm
 from matchmaker.services import attachments, matching, pipeline, requests
 from matchmaker.services import firms as firm_service
@@ -77,17 +77,18 @@ def directory():
             page.items,
             requests.partner_states(db.session, current_user, [f.id for f in page.items]),
         ),
-        actions=partner_actions(IntroductionRequestForm(formdata=None), request.full_path),
+        actions=partner_actions(EMPTY_REQUEST, request.full_path),
     )
 
 
 @bp.get("/firms/<int:firm_id>")
 @login_required
 def show(firm_id: int):
-    return _show(firm_id, IntroductionRequestForm(formdata=None))
+    return _show(firm_id, None)
 
 
-def _show(firm_id: int, request_form: IntroductionRequestForm, status: int = 200):
+def _show(firm_id: int, request_form: IntroductionRequestForm | None, status: int = 200):
+    """The profile page; `request_form` the introduction request as posted (None: empty)."""
     firm = firm_service.firm_row(db.session, current_user, firm_id)
     return render_template(
         "firms/show.html",
@@ -96,8 +97,10 @@ def _show(firm_id: int, request_form: IntroductionRequestForm, status: int = 200
         documents=attachments.profile_documents(db.session, firm_id),
         type_labels={code: kind.label for code, kind in TYPE_BY_CODE.items()},
         state=requests.partner_states(db.session, current_user, [firm_id]).get(firm_id),
-        actions=partner_actions(request_form, request.path),
-        open_request=bool(request_form.message.errors),
+        actions=partner_actions(
+            EMPTY_REQUEST if request_form is None else request_form, request.path
+        ),
+        open_request=bool(request_form and request_form.message.errors),
     ), status
 
 

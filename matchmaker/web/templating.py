@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import flask_babel
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import get_translations
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from matchmaker.models import as_utc
 from matchmaker.services.pages import Page
 from matchmaker.services.reference import COUNTRIES, N_, sector_entries
 from matchmaker.web.signed_in import unread_badge
+from matchmaker.web.urls import built_once
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,6 @@ LAYOUT_LINKS = {
     "logout": ("auth.logout", {}),
     "set_language": ("main.set_language", {}),
 }
-_SITE_LINKS = "matchmaker_site_links"  # in app.extensions: script root -> links
 
 
 def site_links() -> dict[str, str]:
@@ -62,14 +62,14 @@ def site_links() -> dict[str, str]:
     served under and kept with the app, not by 14 url_for calls on every page (empty layout
     page 5.63 -> 5.13 M instructions per request, benchmarks/instructions.py). In debug mode
     they are built each time: static files' hashed names change as the files are edited."""
-    held = current_app.extensions.setdefault(_SITE_LINKS, {})
-    links = held.get(request.script_root)
-    if links is None or current_app.debug:
-        links = {
-            name: url_for(endpoint, **values) for name, (endpoint, values) in LAYOUT_LINKS.items()
-        }
-        links.update((item.endpoint, url_for(item.endpoint)) for item in NAVIGATION)
-        held[request.script_root] = links
+    if current_app.debug:
+        return _site_links()
+    return built_once("site links", _site_links)
+
+
+def _site_links() -> dict[str, str]:
+    links = {name: url_for(endpoint, **values) for name, (endpoint, values) in LAYOUT_LINKS.items()}
+    links.update((item.endpoint, url_for(item.endpoint)) for item in NAVIGATION)
     return links
 
 

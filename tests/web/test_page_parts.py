@@ -136,12 +136,12 @@ def test_a_queue_card_names_its_officer_and_its_checkbox(
     assert f'href="/review/{world.proposal_id}?status=approved"' in card
 
 
-def test_the_partner_actions_message_box_is_the_forms_field_for_each_firm(page_context):
+def test_the_partner_actions_message_box_is_the_forms_field_for_each_firm(page_context, app):
     """The introduction request's message box, drawn once for a page of firms, is WTForms'
     field for each card (its id and its hint's), whatever the firm's words in it."""
     from werkzeug.datastructures import MultiDict
 
-    from matchmaker.firms.cards import partner_actions
+    from matchmaker.firms.cards import EMPTY_REQUEST, partner_actions
     from matchmaker.firms.forms import IntroductionRequestForm
 
     words = 'He wrote id="message-0" and aria-describedby="message-0-hint" <b>here</b>'
@@ -156,3 +156,26 @@ def test_the_partner_actions_message_box_is_the_forms_field_for_each_firm(page_c
             assert str(actions.message_box(firm_id)) == expected
         assert actions.labels["save"] == gettext("Save partner")
     assert str(partner_actions(None, "/saved").message_box(3)) == ""
+    # The empty form, drawn once for each language: what WTForms draws in this one.
+    fresh = IntroductionRequestForm(formdata=None)
+    empty = partner_actions(EMPTY_REQUEST, "/firms")
+    for firm_id in (1, 12345):
+        mid = f"message-{firm_id}"
+        expected = str(fresh.message(id=mid, **{"aria-describedby": f"{mid}-hint"}))
+        assert str(empty.message_box(firm_id)) == expected
+    assert (empty.message_label, empty.message_hint, empty.message_errors) == (
+        str(fresh.message.label.text),
+        str(fresh.message.description),
+        "",
+    )
+    assert empty.labels["save"] == gettext("Save partner")
+    for other in LANGUAGES:  # the same app in another language draws that language's
+        with (
+            app.app_context(),
+            app.test_request_context("/firms", headers={"Accept-Language": other}),
+        ):
+            again = partner_actions(EMPTY_REQUEST, "/firms")
+            assert again.labels["save"] == gettext("Save partner")
+            assert again.message_label == str(
+                IntroductionRequestForm(formdata=None).message.label.text
+            )
