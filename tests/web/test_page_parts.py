@@ -179,3 +179,26 @@ def test_the_partner_actions_message_box_is_the_forms_field_for_each_firm(page_c
             assert again.message_label == str(
                 IntroductionRequestForm(formdata=None).message.label.text
             )
+
+
+def test_the_thread_pages_empty_message_form_is_what_wtforms_draws(page_context, app):
+    """A thread page's view draws the message form's fields once per language: they are the
+    `field` macro over an empty MessageForm in the reader's language, after the request's
+    CSRF token."""
+    from flask import get_template_attribute
+
+    from matchmaker.messages.forms import MessageForm
+    from matchmaker.messages.routes import message_fields
+
+    def drawn_now() -> str:
+        form = MessageForm(formdata=None)
+        field = get_template_attribute("_macros/forms.html", "field")
+        return "".join(str(part) for part in (form.csrf_token, field(form.body), field(form.file)))
+
+    assert str(message_fields(None)) == drawn_now()
+    for other in LANGUAGES:  # the same app, another language
+        with (
+            app.app_context(),
+            app.test_request_context("/messages/1", headers={"Accept-Language": other}),
+        ):
+            assert str(message_fields(None)) == drawn_now()
