@@ -12,8 +12,9 @@ variant's change against the product as it is (`product again`, the same code me
 variant, shows the noise):
 
 - `... per call`: the product without one of its `functools.cache`s, the statement built anew
-  on every call: the rows of the review queue and the API list (`proposals._rows_base`); the
-  introductions, the unread badge of every firm page, the firms' rows and their list fields
+  on every call: the rows of the review queue and the API list (`proposals._rows_base`, and
+  the API list's `_staff_list` and `_introductions_list`); the introductions, the unread badge
+  of every firm page, the firms' rows and their list fields
   (sectors, cooperation types: `messaging`, `firms`); the directory search's document expression
   (`models.firm._search_document`, PostgreSQL).
 - `Babel's template _()`: the templates' `_()`, `term()` and `label` through Flask-Babel's
@@ -72,7 +73,11 @@ def main() -> None:
     variants = {
         "product": _nothing,
         "product again": _nothing,  # the noise floor: the same code, measured as a variant
-        "proposal rows per call": _uncached((proposals, "_rows_base")),
+        "proposal rows per call": _uncached(
+            (proposals, "_rows_base"),
+            (proposals, "_staff_list"),
+            (proposals, "_introductions_list"),
+        ),
         "firm statements per call": _uncached(
             (messaging, "_introductions_statement"),
             (messaging, "_unread_total_statement"),

@@ -64,7 +64,18 @@ class CooperationTypeSchema(ma.Schema):
     label = ma.fields.String(required=True)
 
 
-class FirmBriefSchema(ma.Schema):
+class RowSchema(ma.Schema):
+    """Dumps a row of the services (`services/rows.py`: dataclasses), read by attribute."""
+
+    def get_attribute(self, obj, attr, default):
+        # Rows have attributes only; marshmallow's default accessor tries keys and dotted paths
+        # first, for every field (benchmarks/instructions.py, API list, with ProposalSchema's
+        # strength and reasons read here instead of a copy made by a pre_dump hook: 14.06 ->
+        # 13.21 M instructions per request).
+        return getattr(obj, attr, default)
+
+
+class FirmBriefSchema(RowSchema):
     id = ma.fields.Integer(required=True)
     ref = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
@@ -140,7 +151,9 @@ class StrengthSchema(ma.Schema):
     label = ma.fields.String(required=True, metadata={"description": "strong, good or possible"})
 
 
-class ProposalSchema(ma.Schema):
+class ProposalSchema(RowSchema):
+    """A `ProposalRow` with its calibrated strength and its reasons as English sentences."""
+
     id = ma.fields.Integer(required=True)
     pk_firm = ma.fields.Nested(FirmBriefSchema, required=True)
     by_firm = ma.fields.Nested(FirmBriefSchema, required=True)
@@ -160,13 +173,12 @@ class ProposalSchema(ma.Schema):
     )
     decided_at = UTCDateTime(allow_none=True, required=True)
 
-    @ma.pre_dump
-    def _as_read(self, row, **_kwargs) -> dict:
-        """A `ProposalRow` with its calibrated strength and its reasons as English sentences."""
-        values = {name: getattr(row, name) for name in self.fields if hasattr(row, name)}
-        values["strength"] = strength_out(row.score)
-        values["reasons"] = english_reasons(row.reasons)
-        return values
+    def get_attribute(self, obj, attr, default):
+        if attr == "strength":
+            return strength_out(obj.score)
+        if attr == "reasons":
+            return english_reasons(obj.reasons)
+        return getattr(obj, attr, default)
 
 
 class ProposalListArgsSchema(PageArgsSchema):
@@ -176,7 +188,7 @@ class ProposalListArgsSchema(PageArgsSchema):
 
 
 class ProposalPageSchema(PageSchema):
-    items = ma.fields.List(ma.fields.Nested(ProposalSchema), required=True)
+    items = ma.fields.Nested(ProposalSchema, many=True, required=True)
 
 
 class DecisionSchema(StrictSchema):

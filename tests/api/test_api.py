@@ -412,3 +412,26 @@ def test_list_totals_after_decisions_come_from_the_kept_counts(
     db_session.commit()
     assert totals() == {"all": 2, "proposed": 0, "approved": 0, "rejected": 2}
     assert counted() == {"rejected": 2}
+
+
+@pytest.mark.parametrize("email", ["staff@example.com", "by@example.com"])
+def test_a_page_of_proposals_reads_its_total_with_its_rows(
+    app, client, world, token_for, db_session, email
+):
+    """Staff's list and a firm's introductions: a full page and its total in one statement
+    after the token's; past the end the total is still given."""
+    from matchmaker.models import Proposal, ProposalStatus
+    from tests.helpers import count_queries
+
+    for proposal_id in (world.proposal_id, world.other_proposal_id):
+        db_session.get(Proposal, proposal_id).status = ProposalStatus.APPROVED
+    db_session.commit()
+    headers = token_for(email)
+    assert count_queries(app, client, "/api/v1/proposals?per_page=1", headers) == 2
+    pages = [
+        client.get(f"/api/v1/proposals?per_page=1&page={n}", headers=headers).get_json()
+        for n in (1, 2, 3)
+    ]
+    assert [len(page["items"]) for page in pages] == [1, 1, 0]
+    assert [page["total"] for page in pages] == [2, 2, 2]
+    assert pages[0]["items"][0]["score"] > pages[1]["items"][0]["score"]
