@@ -25,96 +25,76 @@ _SLOT = "0"  # the id the message box is drawn with, replaced by each firm's
 
 
 @dataclass(frozen=True, slots=True)
-class PartnerActions:
-    back: str
-    csrf: str
-    save: UrlPattern
-    forget: UrlPattern
-    request: UrlPattern
-    introduced_url: str
-    labels: dict[str, str]
-    message_label: str
-    message_hint: str
-    message_errors: str
-    _box: str | None
+class RequestBox:
+    """The introduction request's message field, drawn once with the slot id, and its texts
+    (the field's lazy texts translated once, not by Flask-Babel on each card that shows them;
+    markup, as a lazy text renders: our catalogue's)."""
 
-    def message_box(self, firm_id: int) -> Markup:
-        """The request form's message field for the card of `firm_id` (its id and hint's)."""
-        if self._box is None:
-            return Markup("")
+    html: str
+    label: Markup
+    hint: Markup
+    errors: str
+
+    @classmethod
+    def of(cls, form: IntroductionRequestForm) -> RequestBox:
+        mid = f"message-{_SLOT}"
+        return cls(
+            str(form.message(id=mid, **{"aria-describedby": f"{mid}-hint"})),
+            Markup(form.message.label.text),  # noqa: S704
+            Markup(form.message.description),  # noqa: S704
+            " ".join(form.message.errors),
+        )
+
+    def for_firm(self, firm_id: int) -> Markup:
+        """The field for the card of `firm_id` (its id and its hint's)."""
         n = str(int(firm_id))
-        box = self._box.replace(f'id="message-{_SLOT}"', f'id="message-{n}"')
+        box = self.html.replace(f'id="message-{_SLOT}"', f'id="message-{n}"')
         return Markup(  # noqa: S704 - WTForms' escaped output, an integer put in
             box.replace(f'"message-{_SLOT}-hint"', f'"message-{n}-hint"')
         )
 
 
-EMPTY_REQUEST = "empty"  # partner_actions' request form: the empty one, drawn once a language
-
-
 @dataclass(frozen=True, slots=True)
-class _RequestBox:
-    html: str  # the message field, drawn with the slot id
-    label: Markup
-    hint: Markup
-    errors: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Fixed:
-    """What is the same on every page in one language."""
+class SharedActions:
+    """What is the same on every page in one language: the forms' URL patterns, the labels
+    and the empty request form as WTForms draws it. Made once per language and script root,
+    not a form built and drawn on every page: with the URL patterns kept (web/urls.py), the
+    directory search 31.65 -> 28.23 M instructions per request, /matches 10.21 -> 9.91
+    (benchmarks/instructions.py)."""
 
     save: UrlPattern
     forget: UrlPattern
     request: UrlPattern
     introduced_url: str
     labels: dict[str, str]
-    empty_request: _RequestBox
+    empty_request: RequestBox
 
 
-def partner_actions(request_form, back: str) -> PartnerActions:
-    """The page's `PartnerActions`; `request_form` the introduction request form as posted,
-    EMPTY_REQUEST for the empty one, or None where the page offers no request; `back` where
-    its forms return to."""
-    fixed = built_once(("partner actions", str(get_locale())), _fixed)
+@dataclass(frozen=True, slots=True)
+class PartnerActions:
+    """A page's actions (firms/_partner_actions.html): where its forms return to, its CSRF
+    token, the shared parts, and the request box (None where the page offers no request)."""
+
+    back: str
+    csrf: str
+    shared: SharedActions
+    box: RequestBox | None
+
+
+def partner_actions(
+    back: str, request_form: IntroductionRequestForm | None = None, *, offer_request: bool = True
+) -> PartnerActions:
+    """The page's `PartnerActions`: `back` where its forms return to; the request box drawn
+    from `request_form` as posted (with its words and errors), else the empty one."""
+    shared = built_once(("partner actions", str(get_locale())), _shared)
     box = None
-    if request_form is EMPTY_REQUEST:
-        box = fixed.empty_request
-    elif request_form is not None:
-        box = _request_box(request_form)
-    return PartnerActions(
-        back=back,
-        csrf=generate_csrf(),
-        save=fixed.save,
-        forget=fixed.forget,
-        request=fixed.request,
-        introduced_url=fixed.introduced_url,
-        labels=fixed.labels,
-        message_label=box.label if box else "",
-        message_hint=box.hint if box else "",
-        message_errors=box.errors if box else "",
-        _box=box.html if box else None,
-    )
+    if offer_request:
+        box = shared.empty_request if request_form is None else RequestBox.of(request_form)
+    return PartnerActions(back, generate_csrf(), shared, box)
 
 
-def _request_box(form) -> _RequestBox:
-    mid = f"message-{_SLOT}"
-    return _RequestBox(
-        str(form.message(id=mid, **{"aria-describedby": f"{mid}-hint"})),
-        # The field's lazy texts translated once, not by Flask-Babel on each card that shows
-        # them; markup, as a lazy text renders (our catalogue's).
-        Markup(form.message.label.text),  # noqa: S704
-        Markup(form.message.description),  # noqa: S704
-        " ".join(form.message.errors),
-    )
-
-
-def _fixed() -> _Fixed:
-    """Made once per language (and script root): the URL patterns, the labels and the empty
-    request form drawn by WTForms, not a form built and drawn on every page: with the URL
-    patterns kept (web/urls.py), the directory search 31.65 -> 28.23 M instructions per
-    request, /matches 10.21 -> 9.91 (benchmarks/instructions.py)."""
-    return _Fixed(
+def _shared() -> SharedActions:
+    return SharedActions(
         save=url_pattern("firms.save_partner", "firm_id"),
         forget=url_pattern("firms.forget_partner", "firm_id"),
         request=url_pattern("firms.request_introduction", "firm_id"),
@@ -128,7 +108,7 @@ def _fixed() -> _Fixed:
             "request": _("Request an introduction"),
             "send": _("Send the request to EDB"),
         },
-        empty_request=_request_box(IntroductionRequestForm(formdata=None)),
+        empty_request=RequestBox.of(IntroductionRequestForm(formdata=None)),
     )
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
-from matchmaker.firms.cards import EMPTY_REQUEST, firm_cards, partner_actions
+from matchmaker.firms.cards import firm_cards, partner_actions
 from matchmaker.firms.forms import FirmForm, IntroductionRequestForm, PartnerActionForm
 from matchmaker.services import attachments, matching, pipeline, requests
 from matchmaker.services import firms as firm_service
@@ -77,7 +77,7 @@ def directory():
             page.items,
             requests.partner_states(db.session, current_user, [f.id for f in page.items]),
         ),
-        actions=partner_actions(EMPTY_REQUEST, request.full_path),
+        actions=partner_actions(request.full_path),
     )
 
 
@@ -97,9 +97,7 @@ def _show(firm_id: int, request_form: IntroductionRequestForm | None, status: in
         documents=attachments.profile_documents(db.session, firm_id),
         type_labels={code: kind.label for code, kind in TYPE_BY_CODE.items()},
         state=requests.partner_states(db.session, current_user, [firm_id]).get(firm_id),
-        actions=partner_actions(
-            EMPTY_REQUEST if request_form is None else request_form, request.path
-        ),
+        actions=partner_actions(request.path, request_form),
         open_request=bool(request_form and request_form.message.errors),
     ), status
 
@@ -175,7 +173,7 @@ def saved():
     return render_template(
         "firms/saved.html",
         cards=firm_cards(firms, requests.partner_states(db.session, current_user, ids)),
-        actions=partner_actions(None, request.path),
+        actions=partner_actions(request.path, offer_request=False),
     )
 
 

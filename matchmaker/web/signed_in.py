@@ -99,9 +99,8 @@ class SignedInUser(UserRoles):
 def unread_badge(user: Any) -> int:
     """The firm's unread messages, for the navigation: as read with the signed-in row, or
     asked again (after `forget_unread`, or for a user not read that way)."""
-    row = getattr(user, "_row", None) if isinstance(user, SignedInUser) else None
-    if row is not None and UNREAD in row:
-        return int(row[UNREAD] or 0)
+    if isinstance(user, SignedInUser) and UNREAD in user._row:
+        return int(user._row[UNREAD] or 0)
     return messaging.unread_total(db.session, user)
 
 

@@ -28,8 +28,9 @@ T = TypeVar("T")
 
 
 def built_once(what: Hashable, build: Callable[[], T]) -> T:
-    """What `build` makes with url_for, made once for each script root the app is served
-    under and kept with the app: URLs that take no value from the request."""
+    """What `build` makes, made once for each script root the app is served under (and each
+    `what`: a language, where it is in the key) and kept with the app: what takes no value
+    from the request (URLs, URL patterns, an empty form as WTForms draws it)."""
     held = current_app.extensions.setdefault(_HELD, {})
     at = (request.script_root, what)
     found = held.get(at)

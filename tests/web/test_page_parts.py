@@ -137,48 +137,42 @@ def test_a_queue_card_names_its_officer_and_its_checkbox(
 
 
 def test_the_partner_actions_message_box_is_the_forms_field_for_each_firm(page_context, app):
-    """The introduction request's message box, drawn once for a page of firms, is WTForms'
-    field for each card (its id and its hint's), whatever the firm's words in it."""
+    """The introduction request's message box, drawn once for a page of firms (the empty one
+    once per language), is WTForms' field for each card (its id and its hint's), whatever the
+    firm's words in it."""
     from werkzeug.datastructures import MultiDict
 
-    from matchmaker.firms.cards import EMPTY_REQUEST, partner_actions
+    from matchmaker.firms.cards import partner_actions
     from matchmaker.firms.forms import IntroductionRequestForm
 
-    words = 'He wrote id="message-0" and aria-describedby="message-0-hint" <b>here</b>'
-    for form in (
-        IntroductionRequestForm(formdata=None),
-        IntroductionRequestForm(formdata=MultiDict({"message": words})),
-    ):
-        actions = partner_actions(form, "/firms?q=x")
-        for firm_id in (1, 10, 12345):
-            mid = f"message-{firm_id}"
-            expected = str(form.message(id=mid, **{"aria-describedby": f"{mid}-hint"}))
-            assert str(actions.message_box(firm_id)) == expected
-        assert actions.labels["save"] == gettext("Save partner")
-    assert str(partner_actions(None, "/saved").message_box(3)) == ""
-    # The empty form, drawn once for each language: what WTForms draws in this one.
-    fresh = IntroductionRequestForm(formdata=None)
-    empty = partner_actions(EMPTY_REQUEST, "/firms")
-    for firm_id in (1, 12345):
+    def box_of(form, firm_id: int) -> str:
         mid = f"message-{firm_id}"
-        expected = str(fresh.message(id=mid, **{"aria-describedby": f"{mid}-hint"}))
-        assert str(empty.message_box(firm_id)) == expected
-    assert (empty.message_label, empty.message_hint, empty.message_errors) == (
-        str(fresh.message.label.text),
-        str(fresh.message.description),
-        "",
-    )
-    assert empty.labels["save"] == gettext("Save partner")
+        return str(form.message(id=mid, **{"aria-describedby": f"{mid}-hint"}))
+
+    words = 'He wrote id="message-0" and aria-describedby="message-0-hint" <b>here</b>'
+    posted = IntroductionRequestForm(formdata=MultiDict({"message": words}))
+    for form, actions in (
+        (posted, partner_actions("/firms?q=x", posted)),
+        (IntroductionRequestForm(formdata=None), partner_actions("/firms")),  # the empty one
+    ):
+        for firm_id in (1, 10, 12345):
+            assert str(actions.box.for_firm(firm_id)) == box_of(form, firm_id)
+        assert (actions.box.label, actions.box.hint, actions.box.errors) == (
+            str(form.message.label.text),
+            str(form.message.description),
+            " ".join(form.message.errors),
+        )
+        assert actions.shared.labels["save"] == gettext("Save partner")
+    assert partner_actions("/saved", offer_request=False).box is None
     for other in LANGUAGES:  # the same app in another language draws that language's
         with (
             app.app_context(),
             app.test_request_context("/firms", headers={"Accept-Language": other}),
         ):
-            again = partner_actions(EMPTY_REQUEST, "/firms")
-            assert again.labels["save"] == gettext("Save partner")
-            assert again.message_label == str(
-                IntroductionRequestForm(formdata=None).message.label.text
-            )
+            again = partner_actions("/firms")
+            assert again.shared.labels["save"] == gettext("Save partner")
+            assert str(again.box.for_firm(7)) == box_of(IntroductionRequestForm(formdata=None), 7)
+            assert again.box.label == str(IntroductionRequestForm(formdata=None).message.label.text)
 
 
 def test_the_thread_pages_empty_message_form_is_what_wtforms_draws(page_context, app):
