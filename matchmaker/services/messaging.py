@@ -23,7 +23,7 @@ from matchmaker.models import (
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from matchmaker.services.firms import list_fields
+from matchmaker.services.firms import packed_codes, unpack_codes
 from matchmaker.services.introductions import approved_for, other_firm_id
 from matchmaker.services.pages import Page, paginate
 from matchmaker.services.reads import read
@@ -95,6 +95,7 @@ def _introductions_statement():
             partner.country,
             partner.city,
             partner.contact_email,
+            packed_codes(partner.id, "sectors"),
             Thread.id.label("thread_id"),
             _declined_sql().label("closed"),
         )
@@ -107,10 +108,9 @@ def _introductions_statement():
 
 
 def introductions(session: Session, user: User) -> list[Introduction]:
-    """The firm's approved proposals, best first, each with its partner and thread: two
-    queries (the proposals, the partners' sectors), whatever their number."""
+    """The firm's approved proposals, best first, each with its partner (and the partner's
+    sectors) and thread: one query, whatever their number."""
     rows = read(session, _introductions_statement(), {"firm_id": require_firm(user)}).all()
-    lists = list_fields(session, [row.partner_id for row in rows])
     return [
         Introduction(
             id=row.id,
@@ -124,7 +124,7 @@ def introductions(session: Session, user: User) -> list[Introduction]:
                 country=row.country,
                 city=row.city,
                 contact_email=row.contact_email,
-                sectors=lists[row.partner_id]["sectors"] if row.partner_id in lists else [],
+                sectors=unpack_codes(row.sectors),
             ),
             thread_id=row.thread_id,
             closed=bool(row.closed),
