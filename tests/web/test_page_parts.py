@@ -96,6 +96,8 @@ def test_proposal_text_says_what_the_macros_helpers_say(page_context):
         assert (shown.label, shown.number) == (strength.label, strength.number)
         assert shown.title == gettext("Raw score %(score)s", score=format_decimal(score, "0.00"))
         assert shown.number == format_percent(strength.percent / 100)
+    for value in [*scores, None, 0.0049999, 2.5e-7, 12.345, 1234567.891, -0.125, float("inf")]:
+        assert text.raw(value) == format_decimal(value or 0, "0.00")
     reasons = [
         {"code": "sectors_shared", "sectors": ["tractors", "agri-machinery"]},
         {"code": "types_fit", "firm": "A", "partner": "B", "types": ["assembly", "licensing"]},
