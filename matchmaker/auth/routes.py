@@ -30,16 +30,16 @@ from matchmaker.extensions import db, limiter
 from matchmaker.models import User
 from matchmaker.services import accounts, notifications, tokens
 from matchmaker.services.errors import ValidationFailed
+from matchmaker.services.user_rows import UserRow
 from matchmaker.web import ratelimits as limits
 from matchmaker.web import signed_in
 from matchmaker.web.i18n import ACCOUNT_LOCALE
 from matchmaker.web.security import is_safe_next
-from matchmaker.web.signed_in import SignedInUser
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-def load_user(user_id: str) -> SignedInUser | None:
+def load_user(user_id: str) -> UserRow | None:
     """The login id is "<user id>:<session version>"; an old version is a dead session. The
     user is read as one row (web/signed_in.py)."""
     try:
@@ -56,7 +56,7 @@ def load_user(user_id: str) -> SignedInUser | None:
     return user
 
 
-def _note_locale(user: User | SignedInUser) -> None:
+def _note_locale(user: User | UserRow) -> None:
     # The account's language for this request's pages, unless the switcher's cookie chose one.
     setattr(g, ACCOUNT_LOCALE, user.locale)
 

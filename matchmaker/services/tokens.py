@@ -7,11 +7,13 @@ import secrets
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
 
 from matchmaker.models import ApiToken, User, as_utc, utcnow
 from matchmaker.services.errors import NotFound, ValidationFailed
+from matchmaker.services.reads import read
+from matchmaker.services.user_rows import COLUMNS, UserRow, user_columns
 
 PREFIX = "mm_"
 MAX_TOKENS = 20
@@ -58,22 +60,30 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
 def _token_statement():
     # Built once (see services/firms.py for the figure); the token's digest is bound.
     return (
-        select(ApiToken)
+        select(
+            ApiToken.id.label("token_id"),
+            ApiToken.revoked_at.label("token_revoked_at"),
+            ApiToken.last_used_at.label("token_last_used_at"),
+            *user_columns(),
+        )
+        .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == bindparam("digest"))
-        .options(joinedload(ApiToken.user))
     )
 
 
-def user_for_token(session: Session, plain: str) -> User | None:
-    """The active user a presented token belongs to, or None."""
+def user_for_token(session: Session, plain: str) -> UserRow | None:
+    """The active user a presented token belongs to, or None: one query of the token with its
+    user's row (`UserRow`), no ORM entity."""
     if not plain.startswith(PREFIX) or len(plain) > 100:
         return None
-    token = session.scalar(_token_statement(), {"digest": _digest(plain)})
-    if token is None or token.revoked_at is not None or not token.user.active:
+    row = read(session, _token_statement(), {"digest": _digest(plain)}).first()
+    if row is None or row.token_revoked_at is not None or not row.active:
         return None
     now = utcnow()
-    last = as_utc(token.last_used_at)
+    last = as_utc(row.token_last_used_at)
     if last is None or (now - last).total_seconds() > 300:  # not a write on every call
-        token.last_used_at = now
+        session.execute(
+            update(ApiToken).where(ApiToken.id == row.token_id).values(last_used_at=now)
+        )
         session.commit()
-    return token.user
+    return UserRow({name: getattr(row, name) for name in COLUMNS}, session)

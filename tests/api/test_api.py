@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from matchmaker.models import ApiToken, Message, Thread
 from matchmaker.services import tokens
+from matchmaker.services.accounts import find_user
 
 
 @pytest.fixture
@@ -32,6 +33,26 @@ def test_every_call_needs_a_valid_token(client, world, token_for, db_session):
     token.revoked_at = token.created_at
     db_session.commit()
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_token_s_use_is_noted_and_a_disabled_account_s_token_refused(
+    client, world, token_for, db_session
+):
+    headers = token_for("pk@example.com")
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    db_session.expire_all()
+    token = db_session.scalar(select(ApiToken))
+    first_use = token.last_used_at
+    assert first_use is not None
+    assert client.get("/api/v1/proposals", headers=headers).status_code == 200
+    db_session.expire_all()
+    assert db_session.scalar(select(ApiToken)).last_used_at == first_use  # not on every call
+    user = find_user(db_session, "pk@example.com")
+    user.active = False
+    db_session.commit()
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
 
 
 def test_session_cookies_do_not_authenticate_the_api(client, auth, world):
