@@ -10,9 +10,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
+
+from matchmaker.services.reads import read
 
 COUNT_CAP = 10_000
 MAX_PER_PAGE = 100
@@ -78,8 +81,9 @@ def paginate(
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     cap = COUNT_CAP
-    limited = stmt.limit(per_page).offset((page - 1) * per_page)
-    found = list(session.execute(shown(limited) if shown else limited, params).all())
+    limited = _bounded(stmt)
+    window = {LIMIT: per_page, OFFSET: (page - 1) * per_page}
+    found = list(read(session, shown(limited) if shown else limited, {**(params or {}), **window}))
     if found and "window_total" in found[0]._fields:
         total = min(found[0].window_total, cap + 1)
     elif page == 1 and len(found) < per_page:
@@ -90,6 +94,22 @@ def paginate(
         counted = count() if callable(count) else count
         total = _count(session, counted if counted is not None else stmt, cap)
     return Page(items(found) if found else [], page, per_page, total, cap)
+
+
+# A statement with its page's limit and offset as bound parameters, made once per statement (and
+# forgotten with it): a statement built once is then run as one, where a limit and offset of
+# values made a new statement, its cache key computed again, on every request (API list 12.61 ->
+# 11.88 M instructions per request, benchmarks/instructions.py --requests 10, with the rows read
+# as columns, `read`, past the ORM's execution).
+LIMIT, OFFSET = "page_limit", "page_offset"
+_limited: WeakKeyDictionary[Select[Any], Select[Any]] = WeakKeyDictionary()
+
+
+def _bounded(stmt: Select[Any]) -> Select[Any]:
+    found = _limited.get(stmt)
+    if found is None:
+        found = _limited[stmt] = stmt.limit(bindparam(LIMIT)).offset(bindparam(OFFSET))
+    return found
 
 
 def _count(session: Session, stmt: Select[Any], cap: int) -> int:
