@@ -32,7 +32,7 @@ from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, validate_recor
 from matchmaker.services.introductions import contact_visible, viewer_kind, viewer_parameters
 from matchmaker.services.pages import MAX_PER_PAGE, Page, paginate
 from matchmaker.services.ports import ports
-from matchmaker.services.reads import read
+from matchmaker.services.reads import dialect, in_ids, read
 from matchmaker.services.reference import TAXONOMY
 from matchmaker.services.rows import FirmRow
 from matchmaker.services.search import rank_order, search_firm_ids
@@ -291,7 +291,7 @@ def _search_page(
     if shown_ids:
         found = read(
             session,
-            _by_ids_select(viewer_kind(viewer)),
+            _by_ids_select(viewer_kind(viewer), dialect(session)),
             {**viewer_parameters(viewer), "firm_ids": shown_ids},
         ).all()
         place = {firm_id: n for n, firm_id in enumerate(shown_ids)}
@@ -301,8 +301,8 @@ def _search_page(
 
 
 @cache
-def _by_ids_select(viewer_kind: str) -> Select:
-    return _rows_select(viewer_kind).where(Firm.id.in_(bindparam("firm_ids", expanding=True)))
+def _by_ids_select(viewer_kind: str, dialect_name: str) -> Select:
+    return _rows_select(viewer_kind).where(in_ids(Firm.id, "firm_ids", dialect_name))
 
 
 def firm_row(session: Session, viewer: User, firm_id: int) -> FirmRow:

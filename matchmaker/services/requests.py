@@ -21,7 +21,7 @@ from matchmaker.models import Firm, Proposal, SavedPartner, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services.errors import InvalidTransition, NotFound
 from matchmaker.services.messaging import checked_text, require_firm
-from matchmaker.services.reads import read
+from matchmaker.services.reads import dialect, in_ids, read
 from matchmaker.services.rows import FirmBrief
 
 MAX_REQUEST_MESSAGE = 1000
@@ -164,7 +164,11 @@ def partner_states(session: Session, user: User, firm_ids: list[int]) -> dict[in
     if not user.is_firm_user or user.firm_id is None or not firm_ids:
         return {}
     own_id = user.firm_id
-    rows = read(session, _states_statement(), {"own_id": own_id, "ids": sorted(set(firm_ids))})
+    rows = read(
+        session,
+        _states_statement(dialect(session)),
+        {"own_id": own_id, "ids": sorted(set(firm_ids))},
+    )
     states = {}
     for row in rows:
         shown: str | None = None
@@ -181,7 +185,7 @@ def partner_states(session: Session, user: User, firm_ids: list[int]) -> dict[in
 
 
 @cache
-def _states_statement() -> Select:
+def _states_statement(dialect_name: str) -> Select:
     """The listed firms (`ids`) with the proposal between each and the viewer's firm
     (`own_id`, on either side), if any, whether that firm saved it, and the viewer's firm's
     country: one query (the country apart was a round trip more, see the note of issue 17)."""
@@ -207,7 +211,7 @@ def _states_statement() -> Select:
             SavedPartner,
             and_(SavedPartner.firm_id == own_id, SavedPartner.partner_id == partner.id),
         )
-        .where(partner.id.in_(bindparam("ids", expanding=True)))
+        .where(in_ids(partner.id, "ids", dialect_name))
     )
 
 
