@@ -83,7 +83,7 @@ def paginate(
     cap = COUNT_CAP
     limited = _bounded(stmt)
     window = {LIMIT: per_page, OFFSET: (page - 1) * per_page}
-    found = list(read(session, shown(limited) if shown else limited, {**(params or {}), **window}))
+    found = read(session, shown(limited) if shown else limited, {**(params or {}), **window}).all()
     if found and "window_total" in found[0]._fields:
         total = min(found[0].window_total, cap + 1)
     elif page == 1 and len(found) < per_page:
