@@ -16,7 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from matchmaker.firms.forms import IntroductionRequestForm
-from matchmaker.services.requests import PartnerState
+from matchmaker.services.partner_states import PartnerState
 from matchmaker.services.rows import FirmRow
 from matchmaker.web.match_display import ProposalText
 from matchmaker.web.urls import UrlPattern, built_once, url_pattern

@@ -13,6 +13,7 @@ from matchmaker.services import attachments, matching, pipeline, requests
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.services.firm_records import record_of
+from matchmaker.services.partner_states import partner_states
 from matchmaker.services.reference import COOPERATION_TYPES, SECTORS, TYPE_BY_CODE
 from matchmaker.web.forms import page_arg
 from matchmaker.web.security import is_safe_next
@@ -61,7 +62,7 @@ def directory():
         sector=args.get("sector", "").strip()[:32],
         country=args.get("country", "").strip().upper()[:2],
     )
-    page = firm_service.directory_page(
+    page, states = firm_service.directory_with_states(
         db.session,
         current_user,
         query,
@@ -73,10 +74,7 @@ def directory():
         page=page,
         query=query,
         sectors=SECTORS,
-        cards=firm_cards(
-            page.items,
-            requests.partner_states(db.session, current_user, [f.id for f in page.items]),
-        ),
+        cards=firm_cards(page.items, states),
         actions=partner_actions(request.full_path),
     )
 
@@ -96,7 +94,7 @@ def _show(firm_id: int, request_form: IntroductionRequestForm | None, status: in
         own=current_user.firm_id == firm_id,
         documents=attachments.profile_documents(db.session, firm_id),
         type_labels={code: kind.label for code, kind in TYPE_BY_CODE.items()},
-        state=requests.partner_states(db.session, current_user, [firm_id]).get(firm_id),
+        state=partner_states(db.session, current_user, [firm_id]).get(firm_id),
         actions=partner_actions(request.path, request_form),
         open_request=bool(request_form and request_form.message.errors),
     ), status
@@ -172,7 +170,7 @@ def saved():
     firms = firm_service.firm_rows(db.session, current_user, ids)
     return render_template(
         "firms/saved.html",
-        cards=firm_cards(firms, requests.partner_states(db.session, current_user, ids)),
+        cards=firm_cards(firms, partner_states(db.session, current_user, ids)),
         actions=partner_actions(request.path, offer_request=False),
     )
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
+    Row,
     Select,
     String,
     bindparam,
@@ -31,6 +32,13 @@ from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, V
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, validate_record
 from matchmaker.services.introductions import contact_visible, viewer_kind, viewer_parameters
 from matchmaker.services.pages import MAX_PER_PAGE, Page, paginate
+from matchmaker.services.partner_states import (
+    OWN_ID,
+    PartnerState,
+    state_columns,
+    state_of_row,
+    viewing_firm,
+)
 from matchmaker.services.ports import ports
 from matchmaker.services.reads import dialect, in_ids, read
 from matchmaker.services.reference import TAXONOMY
@@ -246,40 +254,78 @@ def directory_select(session: Session, query: DirectoryQuery) -> Select:
 def directory_page(
     session: Session, viewer: User, query: DirectoryQuery, *, page: int, per_page: int
 ) -> Page[FirmRow]:
-    """A page of the directory as the viewer may see it: the page's firms found and ordered by
-    id and name only, then read whole with their list fields (two queries; past a first page
+    """A page of the directory as the viewer may see it (the API's)."""
+    return _directory(session, viewer, query, page, per_page, None)[0]
+
+
+def directory_with_states(
+    session: Session, viewer: User, query: DirectoryQuery, *, page: int, per_page: int
+) -> tuple[Page[FirmRow], dict[int, PartnerState]]:
+    """A page of the directory and, for a firm user, what its firm may do with each firm
+    listed (`partner_states`), read with the firms' rows."""
+    return _directory(session, viewer, query, page, per_page, viewing_firm(viewer))
+
+
+def _directory(
+    session: Session,
+    viewer: User,
+    query: DirectoryQuery,
+    page: int,
+    per_page: int,
+    own_id: int | None,
+) -> tuple[Page[FirmRow], dict[int, PartnerState]]:
+    """The page's firms found and ordered by id and name only, then read whole with their list
+    fields and, with `own_id`, that firm's state with each (two queries; past a first page
     that is full and without a search, a count). A search: `_search_page`."""
+    states: dict[int, PartnerState] = {}
+    params = viewer_parameters(viewer) | ({OWN_ID: own_id} if own_id is not None else {})
+
+    def firms_of(rows) -> list[FirmRow]:
+        if own_id is not None:
+            states.update((row.id, state_of_row(row, own_id)) for row in rows)
+        return _firm_rows(rows)
+
     if clean_search(query.q):
-        return _search_page(session, viewer, query, page=page, per_page=per_page)
+        found = _search_page(session, viewer, query, page, per_page, own_id is not None, params)
+        return replace(found, items=firms_of(found.items)), states
 
     def shown(ordered: Select) -> Select:
         found = ordered.subquery("page")
         stmt = _rows_select(viewer_kind(viewer)).join(found, found.c.id == Firm.id)
+        if own_id is not None:
+            stmt = stmt.add_columns(*_firm_state_columns())
         if "window_total" in found.c:
             stmt = stmt.add_columns(found.c.window_total)
         return stmt.order_by(found.c.sort_key, found.c.id)
 
-    return paginate(
+    listed = paginate(
         session,
         directory_select(session, query),
-        _firm_rows,
+        firms_of,
         page=page,
         per_page=per_page,
         count=lambda: _directory_filtered(session, select(Firm.id), query),
         shown=shown,
-        params=viewer_parameters(viewer),
+        params=params,
     )
+    return listed, states
 
 
 def _search_page(
-    session: Session, viewer: User, query: DirectoryQuery, *, page: int, per_page: int
-) -> Page[FirmRow]:
-    """A page of a search: the search ranks the matching firms with the filters applied
-    (services/search.py), so their number is the total and the page is a slice of them; the
-    database reads only the page's firms, by id. Sending the ranked ids (up to 1,000) to sort
-    and count them in SQL cost 27 ms of PostgreSQL CPU per search at 20,000 firms (an
-    array_position per row) and 2 ms here to send them: benchmarks/pages.py, `search +
-    sector`, see the note of issue 17. A firm deleted since the search's index was built may
+    session: Session,
+    viewer: User,
+    query: DirectoryQuery,
+    page: int,
+    per_page: int,
+    with_states: bool,
+    params: dict[str, Any],
+) -> Page[Row[Any]]:
+    """A page of a search, its rows as read: the search ranks the matching firms with the
+    filters applied (services/search.py), so their number is the total and the page is a
+    slice of them; the database reads only the page's firms, by id. Sending the ranked ids (up
+    to 1,000) to sort and count them in SQL cost 27 ms of PostgreSQL CPU per search at 20,000
+    firms (an array_position per row) and 2 ms here to send them: benchmarks/pages.py, `search
+    + sector`, see the note of issue 17. A firm deleted since the search's index was built may
     still count in the total until the next change; the page lists only firms that exist."""
     q = clean_search(query.q)
     sector, country = clean_search(query.sector, 32), clean_search(query.country, 2)
@@ -287,22 +333,27 @@ def _search_page(
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     shown_ids = ranked[(page - 1) * per_page : page * per_page]
-    rows = []
+    rows: list[Row[Any]] = []
     if shown_ids:
         found = read(
             session,
-            _by_ids_select(viewer_kind(viewer), dialect(session)),
-            {**viewer_parameters(viewer), "firm_ids": shown_ids},
+            _by_ids_select(viewer_kind(viewer), dialect(session), with_states),
+            {**params, "firm_ids": shown_ids},
         ).all()
         place = {firm_id: n for n, firm_id in enumerate(shown_ids)}
-        rows = _firm_rows(sorted(found, key=lambda row: place[row.id]))
-    cap = lists.COUNT_CAP
-    return Page(rows, page, per_page, min(len(ranked), cap + 1), cap)
+        rows = sorted(found, key=lambda row: place[row.id])
+    return Page(rows, page, per_page, min(len(ranked), lists.COUNT_CAP + 1), lists.COUNT_CAP)
 
 
 @cache
-def _by_ids_select(viewer_kind: str, dialect_name: str) -> Select:
-    return _rows_select(viewer_kind).where(in_ids(Firm.id, "firm_ids", dialect_name))
+def _by_ids_select(viewer_kind: str, dialect_name: str, with_states: bool) -> Select:
+    stmt = _rows_select(viewer_kind).where(in_ids(Firm.id, "firm_ids", dialect_name))
+    return stmt.add_columns(*_firm_state_columns()) if with_states else stmt
+
+
+@cache
+def _firm_state_columns() -> tuple[Any, ...]:
+    return state_columns(Firm.id)
 
 
 def firm_row(session: Session, viewer: User, firm_id: int) -> FirmRow:

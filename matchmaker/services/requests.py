@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, bindparam, delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -21,26 +20,12 @@ from matchmaker.models import Firm, Proposal, SavedPartner, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services.errors import InvalidTransition, NotFound
 from matchmaker.services.messaging import checked_text, require_firm
-from matchmaker.services.reads import dialect, in_ids, read
+from matchmaker.services.partner_states import state_of
 from matchmaker.services.rows import FirmBrief
 
 MAX_REQUEST_MESSAGE = 1000
 # What a scorer gives for a pair: (score, reasons, signals), or None when it cannot score it.
 PairScorer = Callable[[Firm, Firm], "tuple[float, list, dict] | None"]
-
-# How a firm sees its side of a pair.
-PENDING = "pending"  # asked for (by either firm), waiting for EDB
-INTRODUCED = "introduced"  # EDB approved: an introduction
-NOT_TAKEN = "not_taken"  # EDB decided not to introduce them (its reasons stay with EDB)
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerState:
-    """What a firm page shows the viewing firm about another firm."""
-
-    can_request: bool  # of the other country, and nothing asked for or decided yet
-    request: str | None  # PENDING, INTRODUCED, NOT_TAKEN or None
-    saved: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +41,6 @@ class RequestRow:
 
 def _pair(own: Firm, other: Firm) -> tuple[int, int]:
     return (own.id, other.id) if own.country == "PK" else (other.id, own.id)
-
-
-def _state_of(status: Status) -> str:
-    return {Status.APPROVED: INTRODUCED, Status.REJECTED: NOT_TAKEN}.get(status, PENDING)
 
 
 def clean_request_message(text: str | None) -> str | None:
@@ -158,63 +139,6 @@ def _refuse_repeat(proposal: Proposal, own: Firm, other: Firm) -> None:
         )
 
 
-def partner_states(session: Session, user: User, firm_ids: list[int]) -> dict[int, PartnerState]:
-    """For each of these firms, what the viewer's firm may do with it: two queries, built once
-    (see services/firms.py for the figure), the firms a bound list."""
-    if not user.is_firm_user or user.firm_id is None or not firm_ids:
-        return {}
-    own_id = user.firm_id
-    rows = read(
-        session,
-        _states_statement(dialect(session)),
-        {"own_id": own_id, "ids": sorted(set(firm_ids))},
-    )
-    states = {}
-    for row in rows:
-        shown: str | None = None
-        if row.status is not None and (
-            row.status != Status.PROPOSED or row.requested_by_firm_id is not None
-        ):
-            shown = _state_of(row.status)
-        states[row.id] = PartnerState(
-            can_request=row.id != own_id and row.country != row.own_country and shown is None,
-            request=shown,
-            saved=row.saved is not None,
-        )
-    return states
-
-
-@cache
-def _states_statement(dialect_name: str) -> Select:
-    """The listed firms (`ids`) with the proposal between each and the viewer's firm
-    (`own_id`, on either side), if any, whether that firm saved it, and the viewer's firm's
-    country: one query (the country apart was a round trip more, see the note of issue 17)."""
-    own_id = bindparam("own_id")
-    partner = aliased(Firm, name="partner")
-    own_country = select(Firm.country).where(Firm.id == own_id).scalar_subquery()
-    between = or_(
-        and_(Proposal.pk_firm_id == own_id, Proposal.by_firm_id == partner.id),
-        and_(Proposal.by_firm_id == own_id, Proposal.pk_firm_id == partner.id),
-    )
-    return (
-        select(
-            partner.id,
-            partner.country,
-            own_country.label("own_country"),
-            Proposal.status,
-            Proposal.requested_by_firm_id,
-            SavedPartner.partner_id.label("saved"),
-        )
-        .select_from(partner)
-        .outerjoin(Proposal, between)
-        .outerjoin(
-            SavedPartner,
-            and_(SavedPartner.firm_id == own_id, SavedPartner.partner_id == partner.id),
-        )
-        .where(in_ids(partner.id, "ids", dialect_name))
-    )
-
-
 def own_requests(session: Session, user: User) -> list[RequestRow]:
     """The introductions the firm asked for, newest first: one query."""
     own_id = require_firm(user)
@@ -244,7 +168,7 @@ def own_requests(session: Session, user: User) -> list[RequestRow]:
         RequestRow(
             row.id,
             FirmBrief(row.partner_id, row.ref, row.name, row.country),
-            _state_of(row.status),
+            state_of(row.status),
             row.requested_at,
             row.decided_at if row.status != Status.PROPOSED else None,
         )
