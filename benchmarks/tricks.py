@@ -14,7 +14,7 @@ variant, shows the noise):
 - `... per call`: the product without one of its `functools.cache`s, the statement built anew
   on every call: the rows of the review queue and the API list (`proposals._rows_base`, and
   the API list's `_staff_list` and `_introductions_list`); the introductions, the unread badge
-  of every firm page, the firms' rows and their list fields
+  of every firm page, the firms' rows with their list fields
   (sectors, cooperation types: `messaging`, `firms`); the directory search's document expression
   (`models.firm._search_document`, PostgreSQL).
 - `Babel's template _()`: the templates' `_()`, `term()` and `label` through Flask-Babel's
@@ -81,7 +81,6 @@ def main() -> None:
         "firm statements per call": _uncached(
             (messaging, "_introductions_statement"),
             (messaging, "_unread_total_statement"),
-            (firms, "_list_fields_statement"),
             (firms, "_rows_select"),
         ),
         "search tsvector per call": _uncached((firm_model, "_search_document")),

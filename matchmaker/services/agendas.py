@@ -22,7 +22,7 @@ from matchmaker.services.events import (
     require_participant,
     slots_of,
 )
-from matchmaker.services.firms import list_fields
+from matchmaker.services.firm_lists import list_fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,22 +13,18 @@ from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
-    String,
-    bindparam,
     case,
-    cast,
     false,
     func,
-    literal,
     null,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
 from matchmaker.models import Direction, Firm, FirmCooperationType, FirmRole, FirmSector, User
 from matchmaker.services import pages as lists
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from matchmaker.services.firm_lists import packed_codes, unpack_codes
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, validate_record
 from matchmaker.services.introductions import contact_visible, viewer_kind, viewer_parameters
 from matchmaker.services.pages import MAX_PER_PAGE, Page, paginate
@@ -397,76 +393,6 @@ def _firm_rows(rows) -> list[FirmRow]:
         )
         for row in rows
     ]
-
-
-def packed_codes(firm_id: ColumnElement[int], field: str) -> ColumnElement[str | None]:
-    """One of a firm's list fields (sectors, offered or sought types) as one text column of its
-    row: its codes, each after its position ("0:tractors,1:buses"), for `unpack_codes`. A
-    correlated subquery of the firm's row, against a query of its own for the page's firms, in
-    M instructions per request (benchmarks/instructions.py --requests 10): the directory search
-    28.21 -> 26.82, /matches 9.94 -> 9.16.
-    The position travels with each code because string aggregates keep no order on SQLite
-    before 3.44."""
-    if field == "sectors":
-        position, code, owner = FirmSector.position, FirmSector.sector_code, FirmSector.firm_id
-        where: list[ColumnElement[bool]] = []
-    else:
-        position, code = FirmCooperationType.position, FirmCooperationType.type_code
-        owner = FirmCooperationType.firm_id
-        direction = Direction.OFFER if field == "offer_types" else Direction.SEEK
-        where = [FirmCooperationType.direction == direction]
-    item = cast(position, String) + literal(":") + code
-    return (
-        select(func.aggregate_strings(item, ","))
-        .where(owner == firm_id, *where)
-        .scalar_subquery()
-        .label(field)
-    )
-
-
-def unpack_codes(packed: str | None) -> list[str]:
-    """A list field's codes in the firm's order, from `packed_codes`."""
-    if not packed:
-        return []
-    items = (item.split(":", 1) for item in packed.split(","))
-    return [code for _position, code in sorted((int(p), c) for p, c in items)]
-
-
-@cache
-def _list_fields_statement() -> Select:
-    # Built once, the firms a bound list (as the other statements of firm pages are).
-    ids = bindparam("firm_ids", expanding=True)
-    links = union_all(
-        select(
-            FirmSector.firm_id,
-            literal("sectors").label("field"),
-            FirmSector.sector_code.label("code"),
-            FirmSector.position,
-        ).where(FirmSector.firm_id.in_(ids)),
-        select(
-            FirmCooperationType.firm_id,
-            case(
-                (FirmCooperationType.direction == Direction.OFFER, literal("offer_types")),
-                else_=literal("seek_types"),
-            ),
-            FirmCooperationType.type_code,
-            FirmCooperationType.position,
-        ).where(FirmCooperationType.firm_id.in_(ids)),
-    ).subquery()
-    return select(links).order_by(links.c.firm_id, links.c.field, links.c.position)
-
-
-def list_fields(session: Session, firm_ids: list[int]) -> dict[int, dict[str, list[str]]]:
-    """Each firm's sectors, offered and sought cooperation types, in the firm's order: one
-    query for a page of firms."""
-    if not firm_ids:
-        return {}
-    found: dict[int, dict[str, list[str]]] = {}
-    rows = read(session, _list_fields_statement(), {"firm_ids": sorted(set(firm_ids))})
-    for firm_id, field, code, _position in rows:
-        lists = found.setdefault(firm_id, {name: [] for name in LIST_FIELDS})
-        lists[field].append(code)
-    return found
 
 
 def get_firm(session: Session, firm_id: int) -> Firm:

@@ -29,7 +29,7 @@ from matchmaker.models import (
 )
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchmaker.services.events import get_event, requests_open, require_participant, require_staff
-from matchmaker.services.firms import list_fields
+from matchmaker.services.firm_lists import list_fields
 
 MAX_NOTE = 1000
 

@@ -23,7 +23,7 @@ from matchmaker.models import (
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services import notifications
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from matchmaker.services.firms import packed_codes, unpack_codes
+from matchmaker.services.firm_lists import packed_codes, unpack_codes
 from matchmaker.services.introductions import approved_for, other_firm_id
 from matchmaker.services.pages import Page, paginate
 from matchmaker.services.reads import read
