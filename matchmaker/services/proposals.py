@@ -253,7 +253,7 @@ def _kept_total_column(status: str) -> Label[int]:
     return _kept_total_select(status).scalar_subquery().label("window_total")
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # the status comes from the address: a bounded cache
 def _kept_total_select(status: str) -> Select:
     """The kept total of proposals of this status (of any, if it is none), the status written
     into the statement built for it."""

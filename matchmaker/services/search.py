@@ -28,7 +28,7 @@ from matchmaker.matching.embedding import default_embedder
 from matchmaker.matching.glossary import default_glossary, tokens
 from matchmaker.models import Firm, FirmSector
 from matchmaker.services import embeddings
-from matchmaker.services.reads import read
+from matchmaker.services.reads import dialect, read
 
 MAX_RESULTS = 1000
 INFLECTION = 2  # letters a word may add to another and still be the same word
@@ -263,7 +263,7 @@ def rank_order(session: Session, ranked: list[int]) -> tuple[ColumnElement[bool]
     """The condition "one of the ranked firms" and each firm's place among them (to order by).
     PostgreSQL gets the ids as one array parameter (1,000 ids in IN (...) plus a CASE of 1,000
     branches took 30 ms a page)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect(session) == "postgresql":
         ids = cast(literal(ranked, ARRAY(Integer)), ARRAY(Integer))
         return Firm.id == func.any(ids), func.array_position(ids, Firm.id)
     positions = {firm_id: n for n, firm_id in enumerate(ranked)}
