@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from matchmaker.firms.forms import IntroductionRequestForm
 from matchmaker.services.partner_states import PartnerState
-from matchmaker.services.rows import FirmRow
+from matchmaker.services.rows import FirmListing
 from matchmaker.web.match_display import ProposalText
 from matchmaker.web.urls import UrlPattern, built_once, url_pattern
 
@@ -116,14 +116,14 @@ def _shared() -> SharedActions:
 class FirmCard:
     """A firm as the directory's and the saved partners' cards show it (firms/_card.html)."""
 
-    firm: FirmRow
+    firm: FirmListing
     url: str
     country: str  # named in the reader's language
     sectors: list[tuple[str, str]]  # (sector label, ISIC codes)
     state: PartnerState | None  # what the viewer's firm may do with it
 
 
-def firm_cards(firms: list[FirmRow], states: dict[int, PartnerState]) -> list[FirmCard]:
+def firm_cards(firms: list[FirmListing], states: dict[int, PartnerState]) -> list[FirmCard]:
     """The page's cards made in one pass: its link from a URL pattern, the country's and the
     sectors' names from the page's catalogue (against url_for, `country_name()` and the
     `sector_tags` macro on each card: /firms?q=tractor+kits 32.39 -> 31.65 M instructions per

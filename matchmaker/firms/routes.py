@@ -167,7 +167,7 @@ def forget_partner(firm_id: int):
 @login_required
 def saved():
     ids = requests.saved_partner_ids(db.session, current_user)
-    firms = firm_service.firm_rows(db.session, current_user, ids)
+    firms = firm_service.firm_listings(db.session, ids)
     return render_template(
         "firms/saved.html",
         cards=firm_cards(firms, partner_states(db.session, current_user, ids)),

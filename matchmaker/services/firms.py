@@ -38,7 +38,7 @@ from matchmaker.services.partner_states import (
 from matchmaker.services.ports import ports
 from matchmaker.services.reads import dialect, in_ids, read
 from matchmaker.services.reference import TAXONOMY
-from matchmaker.services.rows import FirmRow
+from matchmaker.services.rows import FirmListing, FirmRow
 from matchmaker.services.search import rank_order, search_firm_ids
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
@@ -237,6 +237,18 @@ def _rows_select(viewer_kind: str) -> Select:
     return select(*_ROW_COLUMNS, contact.label("contact_email"), *lists)
 
 
+@cache
+def _listing_select() -> Select:
+    """Firms as `FirmListing`s: the columns a card shows, the same for every viewer."""
+    return select(
+        Firm.id, Firm.name, Firm.country, Firm.city, Firm.offers, packed_codes(Firm.id, "sectors")
+    )
+
+
+def _firm_select(viewer_kind: str, listing: bool) -> Select:
+    return _listing_select() if listing else _rows_select(viewer_kind)
+
+
 def directory_select(session: Session, query: DirectoryQuery) -> Select:
     """The directory's firms in order, narrow (the id and the order's key); a search also counts
     its matches in the same query (it collects and sorts them anyway)."""
@@ -251,15 +263,15 @@ def directory_page(
     session: Session, viewer: User, query: DirectoryQuery, *, page: int, per_page: int
 ) -> Page[FirmRow]:
     """A page of the directory as the viewer may see it (the API's)."""
-    return _directory(session, viewer, query, page, per_page, None)[0]
+    return _directory(session, viewer, query, page, per_page, None, listing=False)[0]
 
 
 def directory_with_states(
     session: Session, viewer: User, query: DirectoryQuery, *, page: int, per_page: int
-) -> tuple[Page[FirmRow], dict[int, PartnerState]]:
-    """A page of the directory and, for a firm user, what its firm may do with each firm
-    listed (`partner_states`), read with the firms' rows."""
-    return _directory(session, viewer, query, page, per_page, viewing_firm(viewer))
+) -> tuple[Page[FirmListing], dict[int, PartnerState]]:
+    """A page of the directory as its cards show it and, for a firm user, what its firm may
+    do with each firm listed (`partner_states`), read with the firms' rows."""
+    return _directory(session, viewer, query, page, per_page, viewing_firm(viewer), listing=True)
 
 
 def _directory(
@@ -269,25 +281,30 @@ def _directory(
     page: int,
     per_page: int,
     own_id: int | None,
-) -> tuple[Page[FirmRow], dict[int, PartnerState]]:
+    *,
+    listing: bool,
+) -> tuple[Page[Any], dict[int, PartnerState]]:
     """The page's firms found and ordered by id and name only, then read whole with their list
-    fields and, with `own_id`, that firm's state with each (two queries; past a first page
-    that is full and without a search, a count). A search: `_search_page`."""
+    fields (`FirmRow`s; with `listing`, `FirmListing`s) and, with `own_id`, that firm's state
+    with each (two queries; past a first page that is full and without a search, a count). A
+    search: `_search_page`."""
     states: dict[int, PartnerState] = {}
     params = viewer_parameters(viewer) | ({OWN_ID: own_id} if own_id is not None else {})
 
-    def firms_of(rows) -> list[FirmRow]:
+    def firms_of(rows) -> list[Any]:
         if own_id is not None:
             states.update((row.id, state_of_row(row, own_id)) for row in rows)
-        return _firm_rows(rows)
+        return _listings(rows) if listing else _firm_rows(rows)
 
     if clean_search(query.q):
-        found = _search_page(session, viewer, query, page, per_page, own_id is not None, params)
+        found = _search_page(
+            session, viewer, query, page, per_page, (own_id is not None, listing), params
+        )
         return replace(found, items=firms_of(found.items)), states
 
     def shown(ordered: Select) -> Select:
         found = ordered.subquery("page")
-        stmt = _rows_select(viewer_kind(viewer)).join(found, found.c.id == Firm.id)
+        stmt = _firm_select(viewer_kind(viewer), listing).join(found, found.c.id == Firm.id)
         if own_id is not None:
             stmt = stmt.add_columns(*_firm_state_columns())
         if "window_total" in found.c:
@@ -313,7 +330,7 @@ def _search_page(
     query: DirectoryQuery,
     page: int,
     per_page: int,
-    with_states: bool,
+    shape: tuple[bool, bool],
     params: dict[str, Any],
 ) -> Page[Row[Any]]:
     """A page of a search, its rows as read: the search ranks the matching firms with the
@@ -322,7 +339,8 @@ def _search_page(
     to 1,000) to sort and count them in SQL cost 27 ms of PostgreSQL CPU per search at 20,000
     firms (an array_position per row) and 2 ms here to send them: benchmarks/pages.py, `search
     + sector`, see the note of issue 17. A firm deleted since the search's index was built may
-    still count in the total until the next change; the page lists only firms that exist."""
+    still count in the total until the next change; the page lists only firms that exist.
+    `shape`: whether the rows carry the partner states, and whether they are listings."""
     q = clean_search(query.q)
     sector, country = clean_search(query.sector, 32), clean_search(query.country, 2)
     ranked = search_firm_ids(session, q, sector, country) if search_words(q) else []
@@ -333,7 +351,7 @@ def _search_page(
     if shown_ids:
         found = read(
             session,
-            _by_ids_select(viewer_kind(viewer), dialect(session), with_states),
+            _by_ids_select(viewer_kind(viewer), dialect(session), *shape),
             {**params, "firm_ids": shown_ids},
         ).all()
         place = {firm_id: n for n, firm_id in enumerate(shown_ids)}
@@ -342,8 +360,8 @@ def _search_page(
 
 
 @cache
-def _by_ids_select(viewer_kind: str, dialect_name: str, with_states: bool) -> Select:
-    stmt = _rows_select(viewer_kind).where(in_ids(Firm.id, "firm_ids", dialect_name))
+def _by_ids_select(viewer_kind: str, dialect_name: str, with_states: bool, listing: bool) -> Select:
+    stmt = _firm_select(viewer_kind, listing).where(in_ids(Firm.id, "firm_ids", dialect_name))
     return stmt.add_columns(*_firm_state_columns()) if with_states else stmt
 
 
@@ -361,15 +379,27 @@ def firm_row(session: Session, viewer: User, firm_id: int) -> FirmRow:
     return _firm_rows(found)[0]
 
 
-def firm_rows(session: Session, viewer: User, firm_ids: list[int]) -> list[FirmRow]:
-    """These firms' records as the viewer may see them, in the order of `firm_ids`."""
+def firm_listings(session: Session, firm_ids: list[int]) -> list[FirmListing]:
+    """These firms as cards show them, in the order of `firm_ids`."""
     if not firm_ids:
         return []
-    stmt = _rows_select(viewer_kind(viewer)).where(Firm.id.in_(firm_ids))
-    found = {
-        row.id: row for row in _firm_rows(session.execute(stmt, viewer_parameters(viewer)).all())
-    }
+    stmt = _listing_select().where(Firm.id.in_(firm_ids))
+    found = {row.id: row for row in _listings(session.execute(stmt).all())}
     return [found[i] for i in firm_ids if i in found]
+
+
+def _listings(rows) -> list[FirmListing]:
+    return [
+        FirmListing(
+            id=row.id,
+            name=row.name,
+            country=row.country,
+            city=row.city,
+            sectors=unpack_codes(row.sectors),
+            offers=row.offers,
+        )
+        for row in rows
+    ]
 
 
 def _firm_rows(rows) -> list[FirmRow]:

@@ -45,12 +45,14 @@ def test_list_fields_keep_the_firm_s_order(db_session, make_firm, make_user):
         ],
         [],
     )
-    rows = firms.firm_rows(db_session, viewer, [plain.id, listed.id])
-    assert [lists(r) for r in rows] == [(["tractors"], ["assembly", "distribution"], []), expected]
+    cards = firms.firm_listings(db_session, [plain.id, listed.id])
+    assert [c.sectors for c in cards] == [["tractors"], sectors]
     for query in (DirectoryQuery(q="Minsk Lists"), DirectoryQuery(country="BY")):
         page = firms.directory_page(db_session, viewer, query, page=1, per_page=20)
         found = {row.id: lists(row) for row in page.items}
         assert found[listed.id] == expected
+        page, _states = firms.directory_with_states(db_session, viewer, query, page=1, per_page=20)
+        assert {card.id: card.sectors for card in page.items}[listed.id] == sectors
 
     db_session.add(
         Proposal(
