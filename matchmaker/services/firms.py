@@ -39,7 +39,7 @@ from matchmaker.services.ports import ports
 from matchmaker.services.reads import dialect, in_ids, read
 from matchmaker.services.reference import TAXONOMY
 from matchmaker.services.rows import FirmListing, FirmRow
-from matchmaker.services.search import rank_order, search_firm_ids
+from matchmaker.services.search import STAMP, Ranking, rank, rank_order, search_firm_ids
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
 
@@ -340,28 +340,43 @@ def _search_page(
     firms (an array_position per row) and 2 ms here to send them: benchmarks/pages.py, `search
     + sector`, see the note of issue 17. A firm deleted since the search's index was built may
     still count in the total until the next change; the page lists only firms that exist.
-    `shape`: whether the rows carry the partner states, and whether they are listings."""
+    `shape`: whether the rows carry the partner states, and whether they are listings.
+
+    The search ranks with the index it holds, and the page's statement reads the index's
+    stamp with the firms (`search.rank`): only when the index was not current, or the page is
+    empty with nothing to check it by, is the search asked again, checked; when a firm of the
+    page is gone (deleted: the stamp does not tell), the index is built again."""
     q = clean_search(query.q)
     sector, country = clean_search(query.sector, 32), clean_search(query.country, 2)
-    ranked = search_firm_ids(session, q, sector, country) if search_words(q) else []
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    shown_ids = ranked[(page - 1) * per_page : page * per_page]
-    rows: list[Row[Any]] = []
-    if shown_ids:
-        found = read(
-            session,
-            _by_ids_select(viewer_kind(viewer), dialect(session), *shape),
-            {**params, "firm_ids": shown_ids},
-        ).all()
+    if not search_words(q):
+        return Page([], page, per_page, 0, lists.COUNT_CAP)
+    stmt = _by_ids_select(viewer_kind(viewer), dialect(session), *shape)
+
+    def read_page(ranking: Ranking) -> tuple[list[Row[Any]], bool]:
+        """The page's rows in the ranking's order, and whether one of its firms is gone."""
+        shown_ids = ranking.ids[(page - 1) * per_page : page * per_page]
+        if not shown_ids:
+            return [], False
+        found = read(session, stmt, {**params, "firm_ids": shown_ids}).all()
         place = {firm_id: n for n, firm_id in enumerate(shown_ids)}
-        rows = sorted(found, key=lambda row: place[row.id])
-    return Page(rows, page, per_page, min(len(ranked), lists.COUNT_CAP + 1), lists.COUNT_CAP)
+        return sorted(found, key=lambda row: place[row.id]), len(found) < len(shown_ids)
+
+    ranking = rank(session, q, sector, country, checked=False)
+    rows, gone = read_page(ranking)
+    if gone or not rows or not ranking.current(rows[0]):
+        ranking = rank(session, q, sector, country, checked=True, rebuild=gone)
+        rows, _gone = read_page(ranking)
+    total = min(len(ranking.ids), lists.COUNT_CAP + 1)
+    return Page(rows, page, per_page, total, lists.COUNT_CAP)
 
 
 @cache
 def _by_ids_select(viewer_kind: str, dialect_name: str, with_states: bool, listing: bool) -> Select:
+    """A search's page of firms by id, with the search index's stamp (`_search_page`)."""
     stmt = _firm_select(viewer_kind, listing).where(in_ids(Firm.id, "firm_ids", dialect_name))
+    stmt = stmt.add_columns(*STAMP)
     return stmt.add_columns(*_firm_state_columns()) if with_states else stmt
 
 

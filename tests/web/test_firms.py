@@ -164,6 +164,33 @@ def test_directory_search_ranks_the_closest_firm_first(client, auth, make_user, 
     assert re.findall(r">(Alpha|Beta)</a>", html) == ["Beta", "Alpha"]
 
 
+def test_directory_search_sees_a_change_made_after_its_index(
+    client, auth, make_user, make_firm, db_session
+):
+    """The search ranks with the word index it holds and checks it with the page's own
+    statement: a firm added or edited since (by this worker or another) is found at once, one
+    that lost the word is gone, from the count too, and so is a deleted one."""
+    kept = make_firm(ref="PK-1", name="Kept Works", offers="tractor kits", seeks="dealers")
+    edited = make_firm(ref="PK-2", name="Edited Works", offers="tractor kits", seeks="dealers")
+    make_user("firm@example.com")
+    auth.login("firm@example.com")
+
+    def found(q):
+        html = client.get("/firms", query_string={"q": q}).get_data(as_text=True)
+        return re.findall(r">(\w+ Works)</a>", html), re.search(r"(\d+) firms? found", html)[1]
+
+    assert sorted(found("tractor")[0]) == ["Edited Works", "Kept Works"]  # the index is built
+    edited.offers = "leather jackets"
+    db_session.commit()
+    assert found("tractor") == (["Kept Works"], "1")  # ranked stale, read fresh, ranked again
+    assert found("jackets") == (["Edited Works"], "1")
+    make_firm(ref="PK-3", name="Added Works", offers="leather jackets", seeks="dealers")
+    assert sorted(found("jackets")[0]) == ["Added Works", "Edited Works"]
+    db_session.delete(kept)
+    db_session.commit()
+    assert found("tractor") == ([], "0")
+
+
 def test_directory_survives_bad_page_numbers(client, auth, make_user):
     make_user("firm@example.com")
     auth.login("firm@example.com")
