@@ -93,7 +93,9 @@ def inbox():
 @firm_required
 @limits.per_user_posts(limits.MESSAGES_PER_USER)
 def thread(thread_id: int):
-    page = messaging.thread_page(db.session, current_user, thread_id)
+    # The thread and its newest messages in one statement; a post that fails its checks
+    # shows them as they were (nothing was posted), one that succeeds redirects.
+    page, shown = messaging.thread_and_latest(db.session, current_user, thread_id)
     form = MessageForm() if request.method == "POST" else None
     status = 200
     if form is not None and form.validate_on_submit():
@@ -110,7 +112,6 @@ def thread(thread_id: int):
             return redirect(url_for("messages.thread", thread_id=posted, _anchor="latest"))
     if form is not None and form.errors:
         status = 400
-    shown = messaging.latest_messages(db.session, page)
     if messaging.mark_read(db.session, page, current_user.firm_id, shown[-1].id if shown else 0):
         forget_unread(current_user)
     return render_template(
