@@ -10,12 +10,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import (
-    ColumnElement,
     Row,
     Select,
     case,
-    false,
-    func,
     null,
     select,
 )
@@ -39,7 +36,7 @@ from matchmaker.services.ports import ports
 from matchmaker.services.reads import dialect, in_ids, read
 from matchmaker.services.reference import TAXONOMY
 from matchmaker.services.rows import FirmListing, FirmRow
-from matchmaker.services.search import STAMP, Ranking, rank, rank_order, search_firm_ids
+from matchmaker.services.search import STAMP, Ranking, rank
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in LIST_FIELDS)
 
@@ -179,34 +176,17 @@ def search_words(text: str, limit: int = 8) -> list[str]:
     return _WORD.findall(text.lower())[:limit]
 
 
-def _directory_filtered(session: Session, stmt: Select, query: DirectoryQuery) -> Select:
-    """The directory's filters, and its order: by relevance for a search, else by name."""
-    stmt, sort_key = _directory_filtered_by(session, stmt, query)
-    return stmt.order_by(sort_key, Firm.id)
-
-
-def _directory_filtered_by(
-    session: Session, stmt: Select, query: DirectoryQuery
-) -> tuple[Select, ColumnElement]:
-    """`stmt` filtered as the directory is, and the first key of the directory's order."""
-    q = clean_search(query.q)
+def _directory_filtered(stmt: Select, query: DirectoryQuery) -> Select:
+    """`stmt` filtered as the directory without a search is (a search: `_search_page`)."""
     sector = clean_search(query.sector, 32)
     country = clean_search(query.country, 2)
-    sort_key: ColumnElement = Firm.name
-    if q:
-        # Whole words, a typo, other languages; best match first (services/search.py).
-        ranked = search_firm_ids(session, q, sector, country) if search_words(q) else []
-        if not ranked:
-            return stmt.where(false()), sort_key
-        found, sort_key = rank_order(session, ranked)
-        stmt = stmt.where(found)
     if sector:
         stmt = stmt.where(
             Firm.id.in_(select(FirmSector.firm_id).where(FirmSector.sector_code == sector))
         )
     if country:
         stmt = stmt.where(Firm.country == country)
-    return stmt, sort_key
+    return stmt
 
 
 _ROW_COLUMNS = (
@@ -249,14 +229,11 @@ def _firm_select(viewer_kind: str, listing: bool) -> Select:
     return _listing_select() if listing else _rows_select(viewer_kind)
 
 
-def directory_select(session: Session, query: DirectoryQuery) -> Select:
-    """The directory's firms in order, narrow (the id and the order's key); a search also counts
-    its matches in the same query (it collects and sorts them anyway)."""
-    stmt = select(Firm.id)
-    if clean_search(query.q):
-        stmt = stmt.add_columns(func.count().over().label("window_total"))
-    stmt, sort_key = _directory_filtered_by(session, stmt, query)
-    return stmt.add_columns(sort_key.label("sort_key")).order_by(sort_key, Firm.id)
+def directory_select(query: DirectoryQuery) -> Select:
+    """The directory's firms without a search in order, narrow (the id and the name to order
+    by)."""
+    stmt = _directory_filtered(select(Firm.id, Firm.name.label("sort_key")), query)
+    return stmt.order_by(Firm.name, Firm.id)
 
 
 def directory_page(
@@ -307,17 +284,15 @@ def _directory(
         stmt = _firm_select(viewer_kind(viewer), listing).join(found, found.c.id == Firm.id)
         if own_id is not None:
             stmt = stmt.add_columns(*_firm_state_columns())
-        if "window_total" in found.c:
-            stmt = stmt.add_columns(found.c.window_total)
         return stmt.order_by(found.c.sort_key, found.c.id)
 
     listed = paginate(
         session,
-        directory_select(session, query),
+        directory_select(query),
         firms_of,
         page=page,
         per_page=per_page,
-        count=lambda: _directory_filtered(session, select(Firm.id), query),
+        count=lambda: _directory_filtered(select(Firm.id), query),
         shown=shown,
         params=params,
     )

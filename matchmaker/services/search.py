@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import ARRAY, ColumnElement, Integer, case, cast, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from matchmaker.matching.embedding import default_embedder
 from matchmaker.matching.glossary import default_glossary, tokens
 from matchmaker.models import Firm, FirmSector
 from matchmaker.services import embeddings
-from matchmaker.services.reads import dialect, read
+from matchmaker.services.reads import read
 
 MAX_RESULTS = 1000
 INFLECTION = 2  # letters a word may add to another and still be the same word
@@ -305,14 +305,3 @@ def _ranked(index: _Index, text: str, sector: str, country: str, limit: int) -> 
     score = total[rows] / len(words) + MEANING_WEIGHT * meaning
     order = np.lexsort((index.ids[rows], -score))[:limit]
     return index.ids[rows[order]].tolist()
-
-
-def rank_order(session: Session, ranked: list[int]) -> tuple[ColumnElement[bool], ColumnElement]:
-    """The condition "one of the ranked firms" and each firm's place among them (to order by).
-    PostgreSQL gets the ids as one array parameter (1,000 ids in IN (...) plus a CASE of 1,000
-    branches took 30 ms a page)."""
-    if dialect(session) == "postgresql":
-        ids = cast(literal(ranked, ARRAY(Integer)), ARRAY(Integer))
-        return Firm.id == func.any(ids), func.array_position(ids, Firm.id)
-    positions = {firm_id: n for n, firm_id in enumerate(ranked)}
-    return Firm.id.in_(ranked), case(positions, value=Firm.id)
