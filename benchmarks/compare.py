@@ -1,6 +1,6 @@
 """Two checkouts' pages, interleaved in one run: what a change saves, on a noisy machine.
 
-    .venv/bin/python benchmarks/compare.py BEFORE [PAGE ...] [--rounds 30] [--requests 20]
+    .venv/bin/python benchmarks/compare.py BEFORE [PAGE ...] [--rounds 150] [--requests 4]
 
 BEFORE is another checkout of the project (`git worktree add ../before <commit>`, its message
 catalogues compiled); this one is AFTER. Each runs in a process of its own, on the database
@@ -64,8 +64,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("before", type=Path, help="the other checkout")
     parser.add_argument("pages", nargs="*")
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--requests", type=int, default=20, help="per page and round")
+    parser.add_argument("--rounds", type=int, default=150)
+    parser.add_argument("--requests", type=int, default=4, help="per page and round")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
