@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import Integer, Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from matchmaker.services.reads import read
@@ -100,7 +100,13 @@ def paginate(
 # forgotten with it): a statement built once is then run as one, where a limit and offset of
 # values made a new statement, its cache key computed again, on every request (API list 12.61 ->
 # 11.88 M instructions per request, benchmarks/instructions.py --requests 10, with the rows read
-# as columns, `read`, past the ORM's execution).
+# as columns, `read`, past the ORM's execution). SQLAlchemy writes their values into the SQL it
+# sends (`literal_execute`: still one statement built and cached here): as parameters,
+# PostgreSQL planned the statement again on every execution, since a generic plan cannot know
+# how many rows a page takes (pg_prepared_statements: 0 generic plans, 15 custom, in 20 views
+# of /review; tests/web/test_transactions.py). Planned once: benchmarks/pages.py, PostgreSQL CPU
+# per request, /review 1.83-2.47 -> 1.27 ms, API list 1.57-2.24 -> 0.97 (the app +0.4% and
+# +1.3% instructions, benchmarks/instructions.py). A page number is a statement of its own.
 LIMIT, OFFSET = "page_limit", "page_offset"
 _limited: WeakKeyDictionary[Select[Any], Select[Any]] = WeakKeyDictionary()
 
@@ -108,7 +114,9 @@ _limited: WeakKeyDictionary[Select[Any], Select[Any]] = WeakKeyDictionary()
 def _bounded(stmt: Select[Any]) -> Select[Any]:
     found = _limited.get(stmt)
     if found is None:
-        found = _limited[stmt] = stmt.limit(bindparam(LIMIT)).offset(bindparam(OFFSET))
+        found = _limited[stmt] = stmt.limit(
+            bindparam(LIMIT, type_=Integer, literal_execute=True)
+        ).offset(bindparam(OFFSET, type_=Integer, literal_execute=True))
     return found
 
 

@@ -116,3 +116,20 @@ def test_pages_that_only_read_keep_their_statements_prepared(app, client, auth, 
     with app.app_context():
         prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
     assert any("FROM proposals" in statement for statement in prepared), prepared
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="prepared statements are PostgreSQL's")
+def test_a_page_of_a_list_is_planned_once_not_on_every_view(app, client, auth, world):
+    """A page's limit and offset are written into its statement (services/pages.py): with them
+    as parameters PostgreSQL planned the review queue again on every view (a generic plan
+    cannot know how many rows a page takes), half of its CPU for the page."""
+    auth.login("staff@example.com")
+    for _ in range(20):
+        assert client.get("/review").status_code == 200
+    with app.app_context():
+        plans = db.session.execute(
+            text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        ).all()
+    [queue] = [p for p in plans if "FROM proposals JOIN firms AS pk" in p.statement]
+    assert "LIMIT 25 OFFSET 0" in queue.statement
+    assert queue.generic_plans > queue.custom_plans, plans
