@@ -119,17 +119,27 @@ def test_pages_that_only_read_keep_their_statements_prepared(app, client, auth, 
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="prepared statements are PostgreSQL's")
-def test_a_page_of_a_list_is_planned_once_not_on_every_view(app, client, auth, world):
-    """A page's limit and offset are written into its statement (services/pages.py): with them
-    as parameters PostgreSQL planned the review queue again on every view (a generic plan
-    cannot know how many rows a page takes), half of its CPU for the page."""
-    auth.login("staff@example.com")
+@pytest.mark.parametrize(
+    ("email", "path", "marks"),
+    [
+        ("staff@example.com", "/review", ("FROM proposals JOIN firms AS pk", "LIMIT 25 OFFSET 0")),
+        ("pk@example.com", "/matches", ("JOIN firms AS partner", "status = 'approved'")),
+    ],
+)
+def test_a_list_s_statement_is_planned_once_not_on_every_view(
+    app, client, auth, world, email, path, marks
+):
+    """What PostgreSQL's generic plan could not know is written into the statement: a page's
+    limit and offset (services/pages.py), the approved status (services/introductions.py).
+    As parameters, PostgreSQL planned the review queue and the introductions again on every
+    view (the generic plan looked dearer), half of the review page's database CPU."""
+    auth.login(email)
     for _ in range(20):
-        assert client.get("/review").status_code == 200
+        assert client.get(path).status_code == 200
     with app.app_context():
         plans = db.session.execute(
             text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
         ).all()
-    [queue] = [p for p in plans if "FROM proposals JOIN firms AS pk" in p.statement]
-    assert "LIMIT 25 OFFSET 0" in queue.statement
-    assert queue.generic_plans > queue.custom_plans, plans
+    [listed] = [p for p in plans if marks[0] in p.statement]
+    assert marks[1] in listed.statement
+    assert listed.generic_plans > listed.custom_plans, plans
