@@ -56,7 +56,8 @@ def worker(names: list[str]) -> None:
         client, path, headers = pages[name]
         started = time.process_time()
         for _ in range(int(count)):
-            client.get(path, headers=headers)
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (name, response.status_code)
         print((time.process_time() - started) / int(count) * 1000, flush=True)
 
 

@@ -18,7 +18,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from matchmaker.models import Direction, Firm, FirmCooperationType, FirmRole, FirmSector, User
+from matchmaker.models import (
+    Direction,
+    Firm,
+    FirmCooperationType,
+    FirmRole,
+    FirmSector,
+    User,
+    utcnow,
+)
 from matchmaker.services import pages as lists
 from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchmaker.services.firm_lists import packed_codes, unpack_codes
@@ -65,6 +73,10 @@ def apply_record(firm: Firm, record: dict[str, Any]) -> bool:
         ]
         _replace_links(firm, "type_links", links)
         changed = True
+    if changed:
+        # The firm's row may not change (its sectors alone did): its time is what tells the
+        # search's index (services/search.py) that the firm changed.
+        firm.updated_at = utcnow()
     return changed
 
 
@@ -261,8 +273,8 @@ def _directory(
     *,
     listing: bool,
 ) -> tuple[Page[Any], dict[int, PartnerState]]:
-    """The page's firms found and ordered by id and name only, then read whole with their list
-    fields (`FirmRow`s; with `listing`, `FirmListing`s) and, with `own_id`, that firm's state
+    """The page's firms found and ordered by id and name only, then read with their list
+    fields (whole, `FirmRow`s; with `listing`, `FirmListing`s) and, with `own_id`, that firm's state
     with each (two queries; past a first page that is full and without a search, a count). A
     search: `_search_page`."""
     states: dict[int, PartnerState] = {}
@@ -275,7 +287,14 @@ def _directory(
 
     if clean_search(query.q):
         found = _search_page(
-            session, viewer, query, page, per_page, (own_id is not None, listing), params
+            session,
+            viewer,
+            query,
+            page,
+            per_page,
+            params,
+            with_states=own_id is not None,
+            listing=listing,
         )
         return replace(found, items=firms_of(found.items)), states
 
@@ -305,8 +324,10 @@ def _search_page(
     query: DirectoryQuery,
     page: int,
     per_page: int,
-    shape: tuple[bool, bool],
     params: dict[str, Any],
+    *,
+    with_states: bool,
+    listing: bool,
 ) -> Page[Row[Any]]:
     """A page of a search, its rows as read: the search ranks the matching firms with the
     filters applied (services/search.py), so their number is the total and the page is a
@@ -314,8 +335,9 @@ def _search_page(
     to 1,000) to sort and count them in SQL cost 27 ms of PostgreSQL CPU per search at 20,000
     firms (an array_position per row) and 2 ms here to send them: benchmarks/pages.py, `search
     + sector`, see the note of issue 17. A firm deleted since the search's index was built may
-    still count in the total until the next change; the page lists only firms that exist.
-    `shape`: whether the rows carry the partner states, and whether they are listings.
+    still count in the total until the next change or until a page meets it; the page lists
+    only firms that exist. `with_states`: the rows carry the partner states; `listing`: they
+    are `FirmListing`s' columns.
 
     The search ranks with the index it holds, and the page's statement reads the index's
     stamp with the firms (`search.rank`): only when the index was not current, or the page is
@@ -327,7 +349,7 @@ def _search_page(
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     if not search_words(q):
         return Page([], page, per_page, 0, lists.COUNT_CAP)
-    stmt = _by_ids_select(viewer_kind(viewer), dialect(session), *shape)
+    stmt = _by_ids_select(viewer_kind(viewer), dialect(session), with_states, listing)
 
     def read_page(ranking: Ranking) -> tuple[list[Row[Any]], bool]:
         """The page's rows in the ranking's order, and whether one of its firms is gone."""
@@ -342,7 +364,7 @@ def _search_page(
     rows, gone = read_page(ranking)
     if gone or not rows or not ranking.current(rows[0]):
         ranking = rank(session, q, sector, country, checked=True, rebuild=gone)
-        rows, _gone = read_page(ranking)
+        rows = read_page(ranking)[0]
     total = min(len(ranking.ids), lists.COUNT_CAP + 1)
     return Page(rows, page, per_page, total, lists.COUNT_CAP)
 

@@ -19,6 +19,14 @@ from sqlalchemy import (
 from matchmaker.models import Firm, Proposal, User
 from matchmaker.models import ProposalStatus as Status
 
+# The status written into the SQL when it is compiled, not sent as a parameter: PostgreSQL's
+# generic plan for a prepared statement then knows how few proposals are approved. With a
+# parameter it guessed more rows, found the generic plan dearer than a custom one and planned
+# /matches' statement again on every view (pg_prepared_statements: 0 generic plans of 15 in 20
+# views; tests/web/test_transactions.py). A constant of ours, quoted here, never a value given
+# (SQLAlchemy's literal_execute would write it on every execution: the layout +1.6% instructions).
+_APPROVED = literal_column(f"'{Status.APPROVED.value}'", Proposal.status.type)
+
 
 def approved_for(firm_id) -> ColumnElement[bool]:
     """SQL: the proposal is approved and one of its firms is this one (an introduction)."""
@@ -26,14 +34,6 @@ def approved_for(firm_id) -> ColumnElement[bool]:
         Proposal.status == _APPROVED,
         or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id),
     )
-
-
-# The status written into the SQL when it is compiled, not sent as a parameter: PostgreSQL's
-# generic plan for a prepared statement then knows how few proposals are approved. With a
-# parameter it guessed more rows, found the generic plan dearer than a custom one and planned
-# /matches' statement again on every view (pg_prepared_statements: 0 generic plans of 15 in 20
-# views; tests/web/test_transactions.py). A constant of ours, quoted here, never a value given.
-_APPROVED = literal_column(f"'{Status.APPROVED.value}'", Proposal.status.type)
 
 
 def other_firm_id(firm_id) -> ColumnElement[int]:

@@ -435,7 +435,6 @@ def _latest_statement():
     return (
         select(
             Message.id,
-            Message.thread_id,
             Message.sender_firm_id,
             Message.body,
             Message.created_at,

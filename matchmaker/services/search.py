@@ -20,9 +20,10 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, aliased
 
 from matchmaker.matching.embedding import default_embedder
@@ -55,19 +56,20 @@ _lock = threading.Lock()
 _indexes: dict[object, _Index] = {}
 
 
-_STAMP = select(func.max(Firm.id), func.max(Firm.updated_at))
 _stamped = aliased(Firm, name="stamped_firm")
 # The stamp as two columns of another statement (uncorrelated: computed once per statement).
 STAMP = (
     select(func.max(_stamped.id)).scalar_subquery().label("index_last_id"),
     select(func.max(_stamped.updated_at)).scalar_subquery().label("index_updated_at"),
 )
+_STAMP = select(*STAMP)
 
 
 def _stamp(session: Session) -> tuple:
     """What changes when a firm is added or edited: both read from an index (the count of
     20,000 firms took 7 ms a search on PostgreSQL). A deleted firm may stay in the index until
-    the next change; the directory's query only lists firms that exist."""
+    the next change or until a page meets it (`rank` with `rebuild`); the directory's query
+    only lists firms that exist."""
     return tuple(read(session, _STAMP).one())
 
 
@@ -244,7 +246,7 @@ class Ranking:
     ids: list[int]
     stamp: tuple
 
-    def current(self, row) -> bool:
+    def current(self, row: Row[Any]) -> bool:
         """Whether the index was current for a row read with the `STAMP` columns."""
         return self.stamp == (row.index_last_id, row.index_updated_at)
 

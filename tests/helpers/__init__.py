@@ -207,8 +207,8 @@ def count_queries(app, client, path: str, headers=None) -> int:
     def before(conn, cursor, statement, *args):
         statements.append(statement)
 
-    # The directory search's word index is built once per change of the firms (one query per
-    # search checks it is current): count a page as it is served once that is done.
+    # The directory search's word index is built once per change of the firms (the page's own
+    # statement checks it is current): count a page as it is served once that is done.
     assert client.get(path, headers=headers).status_code == 200, path
     event.listen(engine, "before_cursor_execute", before)
     try:

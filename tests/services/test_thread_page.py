@@ -26,8 +26,18 @@ def test_the_thread_with_its_newest_messages_for_its_firms_only(
     with app.test_request_context():  # the services' messages are translated
         assert shown(pk) == ("Neman Tractors", [])
         for n, sender in enumerate((world.pk, world.by, world.pk, world.by, world.pk)):
-            db_session.add(Message(thread_id=thread_id, sender_firm_id=sender.id, body=f"m{n}"))
+            author = pk if sender is world.pk else by
+            db_session.add(
+                Message(
+                    thread_id=thread_id, sender_firm_id=sender.id, sender_user_id=author.id,
+                    body=f"m{n}",
+                )
+            )  # fmt: skip
         db_session.commit()
+        latest = messaging.thread_and_latest(db_session, pk, thread_id, limit=1)[1]
+        assert [(m.body, m.author, m.has_files) for m in latest] == [
+            ("m4", "pk@example.com", False)
+        ]
         # The newest three, oldest first, each with its sender.
         assert shown(by, limit=3) == (
             "Indus Assemblers",

@@ -3,7 +3,7 @@ import re
 from sqlalchemy import func, select
 
 from matchmaker.models import Firm
-from tests.helpers import post_profile, signed_in_firm_user
+from tests.helpers import post_profile, signed_in_firm_user, write_profile
 
 
 def test_first_save_creates_the_firm_with_a_generated_ref(client, auth, make_user, db_session):
@@ -175,8 +175,8 @@ def test_directory_search_sees_a_change_made_after_its_index(
     make_user("firm@example.com")
     auth.login("firm@example.com")
 
-    def found(q):
-        html = client.get("/firms", query_string={"q": q}).get_data(as_text=True)
+    def found(q, **filters):
+        html = client.get("/firms", query_string={"q": q, **filters}).get_data(as_text=True)
         return re.findall(r">(\w+ Works)</a>", html), re.search(r"(\d+) firms? found", html)[1]
 
     assert sorted(found("tractor")[0]) == ["Edited Works", "Kept Works"]  # the index is built
@@ -186,6 +186,13 @@ def test_directory_search_sees_a_change_made_after_its_index(
     assert found("jackets") == (["Edited Works"], "1")
     make_firm(ref="PK-3", name="Added Works", offers="leather jackets", seeks="dealers")
     assert sorted(found("jackets")[0]) == ["Added Works", "Edited Works"]
+    # An edit of the sectors alone (no column of the firm's row changes) is seen too.
+    assert found("jackets", sector="textiles")[0] == []
+    write_profile(
+        db_session, edited, ref="PK-2", name="Edited Works", offers="leather jackets",
+        seeks="dealers", sectors=["textiles"],
+    )  # fmt: skip
+    assert found("jackets", sector="textiles") == (["Edited Works"], "1")
     db_session.delete(kept)
     db_session.commit()
     assert found("tractor") == ([], "0")
