@@ -14,8 +14,9 @@ variant, shows the noise):
 - `... per call`: the product without one of its `functools.cache`s, the statement built anew
   on every call: the rows of the review queue and the API list (`proposals._rows_base`, and
   the API list's `_staff_list` and `_introductions_list`); the introductions, the unread badge
-  of every firm page, the firms' rows with their list fields
-  (sectors, cooperation types: `messaging`, `firms`); the directory search's document expression
+  of every firm page, the thread with its newest messages, the firms' rows with their list
+  fields (sectors, cooperation types) and the directory's cards' rows by id (`messaging`,
+  `firms`); the directory search's document expression
   (`models.firm._search_document`, PostgreSQL).
 - `Babel's template _()`: the templates' `_()`, `term()` and `label` through Flask-Babel's
   lookups on every call (as Flask-Babel installs them), instead of the product's, which find the
@@ -81,7 +82,11 @@ def main() -> None:
         "firm statements per call": _uncached(
             (messaging, "_introductions_statement"),
             (messaging, "_unread_total_statement"),
+            (messaging, "_thread_page_statement"),
+            (messaging, "_latest_statement"),
             (firms, "_rows_select"),
+            (firms, "_listing_select"),
+            (firms, "_by_ids_select"),
         ),
         "search tsvector per call": _uncached((firm_model, "_search_document")),
         "Babel's template _()": lambda: _babel_template_gettext(app),

@@ -217,9 +217,10 @@ _ROW_COLUMNS = (
 
 
 # The statements of firm pages are built once (`functools.cache`; values are bound parameters):
-# they cost more to build than to run. benchmarks/tricks.py, the four built per call (these two,
-# the introductions and the unread badge): /matches +72% CPU, the directory search +35%, the
-# account page +24%, a thread +18% (en).
+# they cost more to build than to run. benchmarks/tricks.py, `firm statements per call` (these,
+# the directory's rows by id, the introductions, the unread badge, the thread with its messages),
+# two runs: /matches +68% and +154% CPU, a thread +124% and +154%, the directory search +14% and
+# +15% (en; `product again`, the noise, up to -20%).
 @cache
 def _rows_select(viewer_kind: str) -> Select:
     """Firms as `FirmRow`s, the contact e-mail only where the viewer may see it (the viewer's
