@@ -26,7 +26,12 @@ from matchmaker.models.firm import (
     FirmSector,
     Sector,
 )
-from matchmaker.models.matching_state import EngineChange, EngineGeneration, FirmEmbedding
+from matchmaker.models.matching_state import (
+    EngineChange,
+    EngineGeneration,
+    FirmEmbedding,
+    SearchChanges,
+)
 from matchmaker.models.message import Message, Thread, ThreadRead
 from matchmaker.models.proposal import Proposal, ProposalCount, ProposalStatus
 from matchmaker.models.saved import SavedPartner
@@ -66,6 +71,7 @@ __all__ = [
     "RequestStatus",
     "Role",
     "SavedPartner",
+    "SearchChanges",
     "Sector",
     "Thread",
     "ThreadRead",

@@ -1,16 +1,15 @@
 """What the matching engine keeps in the database: each firm's text embeddings, and the
 generations of the fitted engine with the firms changed since (the engine state every process
-follows)."""
+follows); and the count of the writes the directory search follows."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.models.base import Base, utcnow
-from matchmaker.models.firm import Firm
 
 
 class FirmEmbedding(Base):
@@ -56,6 +55,20 @@ class EngineChange(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-# The directory search's word index is rebuilt when the newest change of a firm moves
-# (services/search.py reads max(updated_at) on every search: an index lookup, not a scan).
-Index("ix_firms_updated_at", Firm.updated_at)
+class SearchChanges(Base):
+    """How many writes the directory search's word index has to follow (firms, their sectors,
+    their vectors): kept by database triggers on those tables (migration perf03_search_changes),
+    so every writer counts, a bulk import or a deletion cascading too. The index is current
+    while the sum of the rows is what it was built at (services/search.py).
+
+    A count written in the writer's transaction is seen exactly when its write is: the newest
+    `updated_at` and id the index followed before missed a write committed after a later
+    one (its time and id are taken before it commits). On PostgreSQL each connection adds to
+    its own row of 64 (`slot`), so a long import holds the lock of one row and not every
+    profile's save. A migration that rebuilds one of those tables on SQLite (batch mode) must
+    create its triggers again."""
+
+    __tablename__ = "search_changes"
+
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    total: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

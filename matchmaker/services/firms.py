@@ -335,15 +335,13 @@ def _search_page(
     slice of them; the database reads only the page's firms, by id. Sending the ranked ids (up
     to 1,000) to sort and count them in SQL cost 27 ms of PostgreSQL CPU per search at 20,000
     firms (an array_position per row) and 2 ms here to send them: benchmarks/pages.py, `search
-    + sector`, see the note of issue 17. A firm deleted since the search's index was built may
-    still count in the total until the next change or until a page meets it; the page lists
-    only firms that exist. `with_states`: the rows carry the partner states; `listing`: they
-    are `FirmListing`s' columns.
+    + sector`, see the note of issue 17. `with_states`: the rows carry the partner states;
+    `listing`: they are `FirmListing`s' columns.
 
     The search ranks with the index it holds, and the page's statement reads the index's
     stamp with the firms (`search.rank`): only when the index was not current, or the page is
-    empty with nothing to check it by, is the search asked again, checked; when a firm of the
-    page is gone (deleted: the stamp does not tell), the index is built again."""
+    empty with nothing to check it by, is the search asked again, checked (and the index built
+    again if a write came since)."""
     q = clean_search(query.q)
     sector, country = clean_search(query.sector, 32), clean_search(query.country, 2)
     page = max(page, 1)
@@ -352,20 +350,20 @@ def _search_page(
         return Page([], page, per_page, 0, lists.COUNT_CAP)
     stmt = _by_ids_select(viewer_kind(viewer), dialect(session), with_states, listing)
 
-    def read_page(ranking: Ranking) -> tuple[list[Row[Any]], bool]:
-        """The page's rows in the ranking's order, and whether one of its firms is gone."""
+    def read_page(ranking: Ranking) -> list[Row[Any]]:
+        """The page's rows in the ranking's order."""
         shown_ids = ranking.ids[(page - 1) * per_page : page * per_page]
         if not shown_ids:
-            return [], False
+            return []
         found = read(session, stmt, {**params, "firm_ids": shown_ids}).all()
         place = {firm_id: n for n, firm_id in enumerate(shown_ids)}
-        return sorted(found, key=lambda row: place[row.id]), len(found) < len(shown_ids)
+        return sorted(found, key=lambda row: place[row.id])
 
     ranking = rank(session, q, sector, country, checked=False)
-    rows, gone = read_page(ranking)
-    if gone or not rows or not ranking.current(rows[0]):
-        ranking = rank(session, q, sector, country, checked=True, rebuild=gone)
-        rows = read_page(ranking)[0]
+    rows = read_page(ranking)
+    if not rows or not ranking.current(rows[0]):
+        ranking = rank(session, q, sector, country, checked=True)
+        rows = read_page(ranking)
     total = min(len(ranking.ids), lists.COUNT_CAP + 1)
     return Page(rows, page, per_page, total, lists.COUNT_CAP)
 
@@ -374,7 +372,7 @@ def _search_page(
 def _by_ids_select(viewer_kind: str, dialect_name: str, with_states: bool, listing: bool) -> Select:
     """A search's page of firms by id, with the search index's stamp (`_search_page`)."""
     stmt = _firm_select(viewer_kind, listing).where(in_ids(Firm.id, "firm_ids", dialect_name))
-    stmt = stmt.add_columns(*STAMP)
+    stmt = stmt.add_columns(STAMP)
     return stmt.add_columns(*_firm_state_columns()) if with_states else stmt
 
 

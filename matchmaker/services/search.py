@@ -8,9 +8,10 @@ Every word of the search must match. Matches are ranked by how well their words 
 firm's name counts double) plus how close the search is in meaning to what the firm offers
 and seeks (the stored sentence embeddings, e5's query side for the search).
 
-The words of every firm are indexed in process, rebuilt when a firm changes (checked with one
-small query per search, or by the statement that reads the page's firms: `rank`, `STAMP`);
-search works the same on SQLite and PostgreSQL.
+The words of every firm are indexed in process, rebuilt when a firm, its sectors or its vectors
+change (a count kept by the database, checked with one small query per search, or by the
+statement that reads the page's firms: `rank`, `STAMP`); search works the same on SQLite and
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Row, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from matchmaker.matching.embedding import default_embedder
 from matchmaker.matching.glossary import default_glossary, tokens
-from matchmaker.models import Firm, FirmSector
+from matchmaker.models import Firm, FirmSector, SearchChanges
 from matchmaker.services import embeddings
 from matchmaker.services.reads import read
 
@@ -41,7 +42,7 @@ GATHER_SHARE = 3  # gather the matches' vectors when they are under a third of t
 
 @dataclass
 class _Index:
-    stamp: tuple
+    stamp: int
     ids: np.ndarray
     country: np.ndarray
     sectors: dict[str, np.ndarray]  # sector code -> whether each row has it
@@ -56,28 +57,26 @@ _lock = threading.Lock()
 _indexes: dict[object, _Index] = {}
 
 
-_stamped = aliased(Firm, name="stamped_firm")
-# The stamp as two columns of another statement (uncorrelated: computed once per statement).
+# What the index follows: the count of writes to firms, their sectors and their vectors (kept
+# by triggers: models.SearchChanges), as a column of another statement (uncorrelated: read once
+# per statement) or a statement of its own.
 STAMP = (
-    select(func.max(_stamped.id)).scalar_subquery().label("index_last_id"),
-    select(func.max(_stamped.updated_at)).scalar_subquery().label("index_updated_at"),
+    select(func.coalesce(func.sum(SearchChanges.total), 0)).scalar_subquery().label("index_stamp")
 )
-_STAMP = select(*STAMP)
+_STAMP = select(STAMP)
 
 
-def _stamp(session: Session) -> tuple:
-    """What changes when a firm is added or edited: both read from an index (the count of
-    20,000 firms took 7 ms a search on PostgreSQL). A deleted firm may stay in the index until
-    the next change or until a page meets it (`rank` with `rebuild`); the directory's query
-    only lists firms that exist."""
-    return tuple(read(session, _STAMP).one())
+def _stamp(session: Session) -> int:
+    """The count of writes the index follows: a sum of at most 64 rows (models.SearchChanges).
+    It is read before the firms an index is built from, so a write between the two is seen
+    again, never missed."""
+    return int(read(session, _STAMP).scalar_one())
 
 
-def _index(session: Session, checked: bool = True, rebuild: bool = False) -> _Index:
-    """The held index, checked against the database's stamp first, or not (`rank`), or built
-    again."""
+def _index(session: Session, checked: bool = True) -> _Index:
+    """The held index, checked against the database's stamp first, or not (`rank`)."""
     key = session.get_bind()
-    if not checked and not rebuild:
+    if not checked:
         with _lock:
             held = _indexes.get(key)
         if held is not None:
@@ -85,7 +84,7 @@ def _index(session: Session, checked: bool = True, rebuild: bool = False) -> _In
     stamp = _stamp(session)
     with _lock:
         held = _indexes.get(key)
-        if held is not None and held.stamp == stamp and not rebuild:
+        if held is not None and held.stamp == stamp:
             return held
     built = _build(session, stamp)
     with _lock:
@@ -102,7 +101,7 @@ def warm(session: Session) -> None:
     _index(session)
 
 
-def _build(session: Session, stamp: tuple) -> _Index:
+def _build(session: Session, stamp: int) -> _Index:
     rows = session.execute(
         select(
             Firm.id, Firm.country, Firm.name, Firm.city, Firm.offers, Firm.seeks, Firm.description
@@ -244,29 +243,23 @@ class Ranking:
     """A search's firms, best first, and the stamp of the index that ranked them."""
 
     ids: list[int]
-    stamp: tuple
+    stamp: int
 
     def current(self, row: Row[Any]) -> bool:
-        """Whether the index was current for a row read with the `STAMP` columns."""
-        return self.stamp == (row.index_last_id, row.index_updated_at)
+        """Whether the index was current for a row read with the `STAMP` column."""
+        return self.stamp == row.index_stamp
 
 
 def rank(
-    session: Session,
-    text: str,
-    sector: str = "",
-    country: str = "",
-    *,
-    checked: bool,
-    rebuild: bool = False,
+    session: Session, text: str, sector: str = "", country: str = "", *, checked: bool
 ) -> Ranking:
     """`search_firm_ids`, with the stamp of the index used. Unchecked, the index held is used
     as it is and the caller checks it with the statement it reads the firms with (`STAMP`
-    among its columns, `Ranking.current`), asking again checked when it was not current (or
-    with `rebuild` when a firm it ranked is gone): one statement and round trip fewer for
-    every search. benchmarks/pages.py's directory search, interleaved with the code before in
-    one run: 4.94 -> 4.58 ms CPU per request (median of 30 rounds)."""
-    index = _index(session, checked, rebuild)
+    among its columns, `Ranking.current`), asking again checked when it was not current: one
+    statement and round trip fewer for every search. benchmarks/pages.py's directory search,
+    interleaved with the code before in one run: 4.94 -> 4.58 ms CPU per request (median of
+    30 rounds)."""
+    index = _index(session, checked)
     return Ranking(_ranked(index, text, sector, country, MAX_RESULTS), index.stamp)
 
 

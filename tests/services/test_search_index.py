@@ -1,0 +1,79 @@
+"""The directory search's word index follows every write it depends on (services/search.py,
+models.SearchChanges): it is built again after each, whoever wrote and in whatever order the
+writes were committed."""
+
+import threading
+
+import pytest
+from sqlalchemy import delete, update
+from sqlalchemy.orm import Session
+
+from matchmaker.models import Firm, FirmSector
+from matchmaker.services import embeddings, search
+from tests.fixtures.app import TEST_DATABASE_URL
+
+
+def _stamp(session) -> int:
+    stamp = search.rank(session, "tractor", checked=True).stamp
+    session.commit()
+    return stamp
+
+
+def test_every_write_the_index_reads_moves_its_stamp_and_a_write_of_nothing_does_not(
+    app_context, db_session, make_firm
+):
+    firm = make_firm(ref="PK-1", offers="tractor kits", seeks="dealers")
+    stamps = [_stamp(db_session)]
+
+    def wrote(what):
+        what()
+        db_session.commit()
+        stamps.append(_stamp(db_session))
+        return stamps[-1] != stamps[-2]
+
+    assert wrote(lambda: make_firm(ref="PK-2", offers="bus bodies", seeks="dealers"))
+    assert wrote(lambda: setattr(firm, "city", "Multan"))
+    unsectored = delete(FirmSector).where(FirmSector.firm_id == firm.id)  # no firm row changes
+    assert wrote(lambda: db_session.execute(unsectored))
+    assert wrote(lambda: embeddings.ensure_embeddings(db_session, [firm.id]))  # vectors later
+    nobody = update(Firm).where(Firm.id == -1).values(name="x")
+    assert not wrote(lambda: db_session.execute(nobody))
+    assert wrote(lambda: db_session.execute(delete(Firm).where(Firm.ref == "PK-2")))
+    assert [firm.id] == search.search_firm_ids(db_session, "tractor")
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="SQLite's writers never overlap")
+def test_a_write_committed_after_a_later_one_is_still_found(app, db_session, make_firm):
+    """The index followed the newest `updated_at` and id before: an edit whose time was taken
+    before another's, but committed after the search had seen the other, was never found."""
+    early = make_firm(ref="PK-1", name="Early Works", offers="tractor kits", seeks="dealers")
+    late = make_firm(ref="PK-2", name="Late Works", offers="tractor kits", seeks="dealers")
+    late_id = late.id
+    with app.app_context():
+        from matchmaker.extensions import db
+
+        engine = db.engine
+    assert search.search_firm_ids(db_session, "widgets") == []
+    db_session.commit()
+
+    early.offers = "widgets"
+    db_session.flush()  # its updated_at is taken now, its commit comes last
+
+    def edit_late():
+        with Session(engine) as other:
+            other.get(Firm, late_id).offers = "widgets"
+            other.commit()
+
+    writer = threading.Thread(target=edit_late)
+    writer.start()
+    # Each connection counts in its own row of 64; if both fell on one, the late edit waits
+    # for the early commit, the order the old stamp handled.
+    writer.join(timeout=5)
+    with Session(engine) as reader:
+        seen = search.search_firm_ids(reader, "widgets")  # the index is built again here
+    assert seen in ([late_id], [])
+    db_session.commit()
+    writer.join(timeout=30)
+    assert not writer.is_alive()
+    with Session(engine) as reader:
+        assert sorted(search.search_firm_ids(reader, "widgets")) == sorted([early.id, late_id])
