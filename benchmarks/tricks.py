@@ -15,8 +15,8 @@ variant, shows the noise):
   on every call: the rows of the review queue and the API list (`proposals._rows_base`, and
   the API list's `_staff_list` and `_introductions_list`); the introductions, the unread badge
   of every firm page, the thread with its newest messages, the firms' rows with their list
-  fields (sectors, cooperation types) and the directory's cards' rows by id (`messaging`,
-  `firms`); the directory search's document expression
+  fields (sectors, cooperation types) and the directory's cards' rows by id
+  (`introductions`, `unread`, `messaging`, `firms`); the directory search's document expression
   (`models.firm._search_document`, PostgreSQL).
 - `Babel's template _()`: the templates' `_()`, `term()` and `label` through Flask-Babel's
   lookups on every call (as Flask-Babel installs them), instead of the product's, which find the
@@ -56,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from matchmaker.models import firm as firm_model
-    from matchmaker.services import firms, messaging, proposals
+    from matchmaker.services import firms, introductions, messaging, proposals, unread
 
     state = Path(tempfile.mkdtemp(prefix="matchmaker-tricks-"))
     atexit.register(shutil.rmtree, state, ignore_errors=True)
@@ -80,8 +80,8 @@ def main() -> None:
             (proposals, "_introductions_list"),
         ),
         "firm statements per call": _uncached(
-            (messaging, "_introductions_statement"),
-            (messaging, "_unread_total_statement"),
+            (introductions, "_introductions_statement"),
+            (unread, "_unread_total_statement"),
             (messaging, "_thread_page_statement"),
             (messaging, "_latest_statement"),
             (firms, "_rows_select"),

@@ -7,7 +7,8 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from matchmaker.services.attachments import ACCEPT, MAX_SIZE
-from matchmaker.services.messaging import MAX_BODY, RESPONSES
+from matchmaker.services.introductions import RESPONSES
+from matchmaker.services.messaging import MAX_BODY
 
 
 class MessageForm(FlaskForm):

@@ -24,7 +24,7 @@ from matchmaker.extensions import db
 from matchmaker.messages.cards import introduction_cards
 from matchmaker.messages.forms import MessageForm, ResponseForm
 from matchmaker.messages.text import linkify, local_time
-from matchmaker.services import attachments, messaging
+from matchmaker.services import attachments, introductions, messaging, unread
 from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.web import ratelimits as limits
 from matchmaker.web.signed_in import forget_unread
@@ -56,7 +56,7 @@ def firm_required(view):
 def matches():
     return render_template(
         "messages/matches.html",
-        cards=introduction_cards(messaging.introductions(db.session, current_user)),
+        cards=introduction_cards(introductions.introductions(db.session, current_user)),
     )
 
 
@@ -67,7 +67,7 @@ def respond(proposal_id: int):
     if not form.validate():
         abort(400, _("Choose 'interested' or 'decline'."))
     try:
-        messaging.respond(db.session, current_user, proposal_id, form.response.data)
+        introductions.respond(db.session, current_user, proposal_id, form.response.data)
     except InvalidTransition as exc:
         flash(exc.message, "error")
         return redirect(url_for("messages.matches"))
@@ -112,7 +112,7 @@ def thread(thread_id: int):
             return redirect(url_for("messages.thread", thread_id=posted, _anchor="latest"))
     if form is not None and form.errors:
         status = 400
-    if messaging.mark_read(db.session, page, current_user.firm_id, shown[-1].id if shown else 0):
+    if unread.mark_read(db.session, page, current_user.firm_id, shown[-1].id if shown else 0):
         forget_unread(current_user)
     return render_template(
         "messages/thread.html",

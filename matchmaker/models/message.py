@@ -47,7 +47,7 @@ class Message(Base):
 class ThreadRead(Base):
     """How far one firm has read a thread, and how many of the other firm's messages it has not
     read yet: `unread`, kept by posting and reading in their transactions
-    (services/messaging.py), so the badge on every page sums a few rows instead of counting
+    (services/unread.py), so the badge on every page sums a few rows instead of counting
     messages."""
 
     __tablename__ = "thread_reads"

@@ -1,4 +1,5 @@
-"""Introductions and messages between the two firms of an approved proposal."""
+"""The conversations between the two firms of an introduction: the inbox, a thread's page and
+its messages, and writing one (what each firm has not read: services/unread.py)."""
 
 from __future__ import annotations
 
@@ -8,169 +9,29 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import (
-    ColumnElement,
-    Row,
-    Select,
-    and_,
-    bindparam,
-    case,
-    func,
-    or_,
-    select,
-    true,
-    update,
-)
+from sqlalchemy import Row, and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from matchmaker.models import (
-    Attachment,
-    Firm,
-    Message,
-    Proposal,
-    Thread,
-    ThreadRead,
-    User,
-    utcnow,
+from matchmaker.models import Attachment, Firm, Message, Proposal, Thread, ThreadRead, User, utcnow
+from matchmaker.services import notifications, unread
+from matchmaker.services.errors import InvalidTransition, NotFound, ValidationFailed
+from matchmaker.services.introductions import (
+    CLOSED,
+    OPEN,
+    WITHDRAWN,
+    involves,
+    other_firm_id,
+    require_firm,
+    state_of,
+    state_sql,
+    thread_state,
 )
-from matchmaker.models import ProposalStatus as Status
-from matchmaker.services import notifications
-from matchmaker.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from matchmaker.services.firm_lists import packed_codes, unpack_codes
-from matchmaker.services.introductions import approved_for, other_firm_id
 from matchmaker.services.pages import Page, paginate
 from matchmaker.services.reads import read
-from matchmaker.services.rows import FirmBrief, Introduction, MessageRow, Partner, ThreadRow
+from matchmaker.services.rows import FirmBrief, MessageRow, ThreadRow
 
 MAX_BODY = 5000
-RESPONSES = ("interested", "declined")
-# A conversation's state: open; closed (a firm declined the introduction); withdrawn (EDB
-# reversed its approval). Only an open one takes new messages; the others stay readable.
-OPEN, CLOSED, WITHDRAWN = "open", "closed", "withdrawn"
-
-
-def involves(firm_id) -> ColumnElement[bool]:
-    return or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id)
-
-
-def _declined_sql() -> ColumnElement[bool]:
-    # Never NULL (an unanswered side is NULL): PostgreSQL sorts NULL after true.
-    return or_(
-        func.coalesce(Proposal.pk_response, "") == "declined",
-        func.coalesce(Proposal.by_response, "") == "declined",
-    )
-
-
-def _state_sql() -> ColumnElement[str]:
-    return case(
-        (Proposal.status != Status.APPROVED, WITHDRAWN),
-        (_declined_sql(), CLOSED),
-        else_=OPEN,
-    )
-
-
-def thread_state(proposal: Proposal) -> str:
-    return _state(proposal.status, proposal.declined)
-
-
-def _state(status: str, declined: bool) -> str:
-    if status != Status.APPROVED:
-        return WITHDRAWN
-    return CLOSED if declined else OPEN
-
-
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def require_firm(user: User) -> int:
-    """The user's firm; a user without one (staff, a firm account before its profile): Forbidden."""
-    if not user.is_firm_user or user.firm_id is None:
-        raise Forbidden(_("Only firm accounts with a profile have introductions and messages."))
-    return user.firm_id
-
-
-@cache
-def _introductions_statement():
-    # Built once (see services/firms.py for the figure): the firm is a bound parameter; the
-    # partner is whichever side it is not.
-    firm_id = bindparam("firm_id")
-    partner = aliased(Firm, name="partner")
-    own_is_pk = Proposal.pk_firm_id == firm_id
-    return (
-        select(
-            Proposal.id,
-            Proposal.score,
-            Proposal.reasons,
-            case((own_is_pk, Proposal.pk_response), else_=Proposal.by_response).label("mine"),
-            case((own_is_pk, Proposal.by_response), else_=Proposal.pk_response).label("theirs"),
-            partner.id.label("partner_id"),
-            partner.name,
-            partner.country,
-            partner.city,
-            partner.contact_email,
-            packed_codes(partner.id, "sectors"),
-            Thread.id.label("thread_id"),
-            _declined_sql().label("closed"),
-        )
-        .join(partner, partner.id == other_firm_id(firm_id))
-        .outerjoin(Thread, Thread.proposal_id == Proposal.id)
-        .where(approved_for(firm_id))
-        # Declined introductions below the open ones.
-        .order_by(_declined_sql(), Proposal.score.desc(), Proposal.id)
-    )
-
-
-def introductions(session: Session, user: User) -> list[Introduction]:
-    """The firm's approved proposals, best first, each with its partner (and the partner's
-    sectors) and thread: one query, whatever their number."""
-    rows = read(session, _introductions_statement(), {"firm_id": require_firm(user)}).all()
-    return [
-        Introduction(
-            id=row.id,
-            score=row.score,
-            reasons=row.reasons,
-            mine=row.mine,
-            theirs=row.theirs,
-            partner=Partner(
-                id=row.partner_id,
-                name=row.name,
-                country=row.country,
-                city=row.city,
-                contact_email=row.contact_email,
-                sectors=unpack_codes(row.sectors),
-            ),
-            thread_id=row.thread_id,
-            closed=bool(row.closed),
-        )
-        for row in rows
-    ]
-
-
-def threads_by_proposal(session: Session, proposal_ids: list[int]) -> dict[int, int]:
-    if not proposal_ids:
-        return {}
-    rows = session.execute(
-        select(Thread.proposal_id, Thread.id).where(Thread.proposal_id.in_(proposal_ids))
-    )
-    return dict(rows.all())
-
-
-def respond(session: Session, user: User, proposal_id: int, response: str) -> Proposal:
-    """Mark interest in, or decline, an introduction (each side answers for itself)."""
-    firm_id = require_firm(user)
-    if response not in RESPONSES:
-        raise ValidationFailed({"response": _("must be 'interested' or 'declined'")})
-    proposal = session.get(Proposal, proposal_id)
-    if proposal is None or proposal.status != Status.APPROVED or not proposal.involves(firm_id):
-        raise NotFound(_("No such introduction."))
-    if proposal.declined:
-        raise InvalidTransition(_("This introduction was declined; its conversation is closed."))
-    if proposal.pk_firm_id == firm_id:
-        proposal.pk_response = response
-    else:
-        proposal.by_response = response
-    session.commit()
-    return proposal
 
 
 def thread_list(session: Session, user: User) -> list[ThreadRow]:
@@ -179,7 +40,7 @@ def thread_list(session: Session, user: User) -> list[ThreadRow]:
     firm declined stays listed (read-only)."""
     firm_id = require_firm(user)
     partner = aliased(Firm, name="partner")
-    state = _state_sql()
+    state = state_sql()
     last_body = (
         select(Message.body)
         .where(Message.thread_id == Thread.id)
@@ -241,29 +102,13 @@ def _brief(row: Row) -> FirmBrief:
     return FirmBrief(row.firm_id, row.firm_ref, row.firm_name, row.firm_country)
 
 
-def unread_sum(firm_id) -> Select:
-    """SQL: the firm's unread messages, the navigation's badge: the counters of the firm's
-    markers (an index on the firm), of threads still introduced. `firm_id` a parameter or a
-    column (the signed-in user's row reads it as a subquery, web/signed_in.py)."""
-    return (
-        select(func.coalesce(func.sum(ThreadRead.unread), 0))
-        .join(Thread, Thread.id == ThreadRead.thread_id)
-        .join(Proposal, Proposal.id == Thread.proposal_id)
-        .where(ThreadRead.firm_id == firm_id, ThreadRead.unread > 0, approved_for(firm_id))
+def threads_by_proposal(session: Session, proposal_ids: list[int]) -> dict[int, int]:
+    if not proposal_ids:
+        return {}
+    rows = session.execute(
+        select(Thread.proposal_id, Thread.id).where(Thread.proposal_id.in_(proposal_ids))
     )
-
-
-@cache
-def _unread_total_statement():
-    # Built once (see services/firms.py for the figure); the firm is a bound parameter.
-    return unread_sum(bindparam("firm_id"))
-
-
-def unread_total(session: Session, user: User) -> int:
-    if not user.is_firm_user or user.firm_id is None:
-        return 0
-    total = read(session, _unread_total_statement(), {"firm_id": user.firm_id}).scalar()
-    return int(total or 0)
+    return dict(rows.all())
 
 
 def get_thread(session: Session, user: User, thread_id: int) -> Thread:
@@ -372,7 +217,7 @@ def _thread_of(row: Row[Any] | None, firm_id: int | None) -> ThreadPage:
     mine_is_pk = firm_id == a.id
     return ThreadPage(
         id=row.id,
-        state=_state(row.status, "declined" in (row.pk_response, row.by_response)),
+        state=state_of(row.status, "declined" in (row.pk_response, row.by_response)),
         firms={a.id: a, b.id: b},
         partner=b if mine_is_pk else a,
         declined_by_me=(row.pk_response if mine_is_pk else row.by_response) == "declined",
@@ -448,89 +293,6 @@ def _latest_statement():
     )
 
 
-def mark_read(session: Session, thread: ThreadPage, firm_id: int, newest: int) -> bool:
-    """The firm has read the thread up to `newest` (the last message it was shown; 0: none).
-    Writes only when that moves the marker forward past where the page found it (a page view
-    of a read thread opens no transaction); the UPDATE itself checks the marker again.
-    Whether it moved (the firm's unread total may have changed)."""
-    if thread.read_up_to >= newest:
-        return False
-    if _advance(session, thread.id, firm_id, newest):
-        session.commit()
-        return True
-    return False
-
-
-def _advance(session: Session, thread_id: int, firm_id: int, newest: int) -> bool:
-    """Move the firm's marker forward to `newest`, its unread counter down by the other firm's
-    messages it passes: one UPDATE, so two tabs reading at once, or a message posted meanwhile,
-    leave the right figure (what it passes was committed before it was shown, and a later
-    message is counted by its own post). Whether it moved."""
-    passed = (
-        select(func.count(Message.id))
-        .where(
-            Message.thread_id == thread_id,
-            Message.sender_firm_id != firm_id,
-            Message.id > ThreadRead.last_read_message_id,
-            Message.id <= newest,
-        )
-        .scalar_subquery()
-    )
-    moved = session.execute(
-        update(ThreadRead)
-        .where(
-            ThreadRead.thread_id == thread_id,
-            ThreadRead.firm_id == firm_id,
-            ThreadRead.last_read_message_id < newest,
-        )
-        .values(last_read_message_id=newest, unread=ThreadRead.unread - passed)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved or newest <= 0:
-        return bool(moved)
-    if session.get(ThreadRead, (thread_id, firm_id)) is not None:
-        return False  # already read that far
-    session.add(
-        ThreadRead(
-            thread_id=thread_id,
-            firm_id=firm_id,
-            last_read_message_id=newest,
-            unread=_count_unread(session, thread_id, firm_id, newest),
-        )
-    )
-    return True
-
-
-def _count_unread(session: Session, thread_id: int, firm_id: int, read_upto: int) -> int:
-    """Counted from the messages: for a marker that does not exist yet (data from before)."""
-    return session.scalar(
-        select(func.count(Message.id)).where(
-            Message.thread_id == thread_id,
-            Message.sender_firm_id != firm_id,
-            Message.id > read_upto,
-        )
-    )
-
-
-def _count_new(session: Session, thread_id: int, firm_id: int) -> None:
-    """One more message the firm has not read."""
-    counted = session.execute(
-        update(ThreadRead)
-        .where(ThreadRead.thread_id == thread_id, ThreadRead.firm_id == firm_id)
-        .values(unread=ThreadRead.unread + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not counted:
-        session.add(
-            ThreadRead(
-                thread_id=thread_id,
-                firm_id=firm_id,
-                last_read_message_id=0,
-                unread=_count_unread(session, thread_id, firm_id, 0),
-            )
-        )
-
-
 def clean_body(body: str | None) -> str:
     if not (body or "").strip():
         raise ValidationFailed({"body": _("Write a message first.")})
@@ -577,9 +339,9 @@ def post_message(session: Session, user: User, thread_id: int, body: str | None)
     # writing at once lock them in the same order: no deadlock).
     for marker_firm in sorted((firm_id, partner.id)):
         if marker_firm == firm_id:
-            _advance(session, thread.id, firm_id, message.id)
+            unread.advance(session, thread.id, firm_id, message.id)
         else:
-            _count_new(session, thread.id, partner.id)
+            unread.count_new(session, thread.id, partner.id)
     session.commit()
     notifications.new_message(partner, thread.proposal.partner_of(partner.id), thread.id)
     return _message_rows(thread, [message])[0]

@@ -25,7 +25,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.errors import NotFound, ValidationFailed
-from matchmaker.services.messaging import require_firm
+from matchmaker.services.introductions import require_firm
 
 MOU_OR_BETTER = (NextStep.MOU.value, NextStep.AGREEMENT.value, NextStep.ORDER.value)
 AGREEMENTS = (NextStep.AGREEMENT.value, NextStep.ORDER.value)

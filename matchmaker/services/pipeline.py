@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from matchmaker.models import Proposal, User
 from matchmaker.models import ProposalStatus as Status
-from matchmaker.services import messaging, requests
+from matchmaker.services import introductions, messaging, requests
 from matchmaker.services.rows import Introduction, ThreadRow
 
 
@@ -32,7 +32,7 @@ class Pipeline:
 
 def pipeline(session: Session, user: User) -> Pipeline:
     """The firm's pipeline in a fixed number of queries."""
-    firm_id = messaging.require_firm(user)
+    firm_id = introductions.require_firm(user)
     awaiting, since = session.execute(
         select(func.count(Proposal.id), func.min(Proposal.created_at)).where(
             Proposal.status == Status.PROPOSED,
@@ -43,7 +43,7 @@ def pipeline(session: Session, user: User) -> Pipeline:
     return Pipeline(
         awaiting=int(awaiting or 0),
         awaiting_since=since,
-        introductions=messaging.introductions(session, user),
+        introductions=introductions.introductions(session, user),
         threads=threads,
         unread=sum(t.unread for t in threads),
         requests=requests.own_requests(session, user),

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, aliased
 from matchmaker.models import Firm, Proposal, SavedPartner, User, utcnow
 from matchmaker.models import ProposalStatus as Status
 from matchmaker.services.errors import InvalidTransition, NotFound
-from matchmaker.services.messaging import checked_text, require_firm
+from matchmaker.services.introductions import require_firm
+from matchmaker.services.messaging import checked_text
 from matchmaker.services.partner_states import state_of
 from matchmaker.services.rows import FirmBrief
 

@@ -14,7 +14,7 @@ from sqlalchemy import Select, bindparam, case, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Role, User
-from matchmaker.services import messaging
+from matchmaker.services import unread
 from matchmaker.services.user_rows import UserRow, user_columns
 
 UNREAD = "unread_badge"
@@ -22,10 +22,10 @@ UNREAD = "unread_badge"
 
 @cache
 def _statement() -> Select:
-    unread = case(
-        (User.role == Role.FIRM, messaging.unread_sum(User.firm_id).scalar_subquery()), else_=0
+    badge = case(
+        (User.role == Role.FIRM, unread.unread_sum(User.firm_id).scalar_subquery()), else_=0
     )
-    return select(*user_columns(), unread.label(UNREAD)).where(User.id == bindparam("user_id"))
+    return select(*user_columns(), badge.label(UNREAD)).where(User.id == bindparam("user_id"))
 
 
 def load(user_id: int) -> UserRow | None:
@@ -38,7 +38,7 @@ def unread_badge(user: Any) -> int:
     asked again (after `forget_unread`, or for a user not read that way)."""
     if isinstance(user, UserRow) and UNREAD in user._row:
         return int(user._row[UNREAD] or 0)
-    return messaging.unread_total(db.session, user)
+    return unread.unread_total(db.session, user)
 
 
 def forget_unread(user: Any) -> None:

@@ -5,7 +5,7 @@ past ten entries too (positions 2 and 10 sort as numbers)."""
 import random
 
 from matchmaker.models import Proposal, ProposalStatus
-from matchmaker.services import firms, messaging
+from matchmaker.services import firms, introductions
 from matchmaker.services.firms import DirectoryQuery
 from matchmaker.services.reference import COOPERATION_TYPES, SECTORS
 
@@ -64,5 +64,5 @@ def test_list_fields_keep_the_firm_s_order(db_session, make_firm, make_user):
         )
     )
     db_session.commit()
-    [introduction] = messaging.introductions(db_session, viewer)
+    [introduction] = introductions.introductions(db_session, viewer)
     assert introduction.partner.sectors == sectors
