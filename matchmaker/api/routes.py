@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 from matchmaker.api import schemas as s
 from matchmaker.api.auth import api_user, authenticate
 from matchmaker.extensions import db
+from matchmaker.services import firm_profile, messaging, proposals, review
 from matchmaker.services import firms as firm_service
-from matchmaker.services import messaging, proposals, review
 from matchmaker.services.pages import Page
 from matchmaker.services.reference import COOPERATION_TYPES, SECTORS
 
@@ -111,7 +111,7 @@ def get_firm(firm_id: int):
 def create_firm(data):
     """Create the calling firm account's firm (once)."""
     user = api_user()
-    firm = firm_service.create_own_firm(db.session, user, data)
+    firm = firm_profile.create_own_firm(db.session, user, data)
     return firm_service.firm_row(db.session, user, firm.id)
 
 
@@ -124,7 +124,7 @@ def create_firm(data):
 def update_firm(data, firm_id: int):
     """Replace the calling account's own firm profile."""
     user = api_user()
-    firm = firm_service.update_own_firm(db.session, user, firm_id, data)
+    firm = firm_profile.update_own_firm(db.session, user, firm_id, data)
     return firm_service.firm_row(db.session, user, firm.id)
 
 

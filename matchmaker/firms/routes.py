@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from matchmaker.extensions import db
 from matchmaker.firms.cards import firm_cards, partner_actions
 from matchmaker.firms.forms import FirmForm, IntroductionRequestForm, PartnerActionForm
-from matchmaker.services import attachments, matching, pipeline, requests
+from matchmaker.services import attachments, firm_profile, matching, pipeline, requests
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import InvalidTransition, ValidationFailed
 from matchmaker.services.firm_records import record_of
@@ -31,7 +31,7 @@ def edit():
     form.set_choices(SECTORS, COOPERATION_TYPES)
     if form.validate_on_submit():
         try:
-            firm = firm_service.save_own_firm(db.session, current_user, form.record_data())
+            firm = firm_profile.save_own_firm(db.session, current_user, form.record_data())
         except ValidationFailed as exc:
             for field, message in exc.errors.items():
                 target = getattr(form, field, None)

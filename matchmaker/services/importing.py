@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.models import Firm
+from matchmaker.services.firm_profile import apply_record
 from matchmaker.services.firm_records import FIELDS, LIST_FIELDS, record_of, validate_record
-from matchmaker.services.firms import apply_record
 from matchmaker.services.reference import TAXONOMY
 
 

@@ -142,8 +142,8 @@ def firm_record(**overrides: Any) -> dict[str, Any]:
 
 def write_profile(session, firm, **overrides: Any):
     """Give `firm` the record `firm_record(**overrides)` (validated, as a save would) and commit."""
+    from matchmaker.services.firm_profile import apply_record
     from matchmaker.services.firm_records import validate_record
-    from matchmaker.services.firms import apply_record
     from matchmaker.services.reference import TAXONOMY
 
     record, errors = validate_record(firm_record(**overrides), TAXONOMY)

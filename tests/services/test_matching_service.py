@@ -202,8 +202,8 @@ def test_an_edited_firm_is_refreshed_without_a_full_recompute(app, make_firm, db
     firms = seed(make_firm)
     runner.invoke(args=["match", "run", "--top", "1"])
     from matchmaker.extensions import db
+    from matchmaker.services.firm_profile import apply_record
     from matchmaker.services.firm_records import validate_record
-    from matchmaker.services.firms import apply_record
     from matchmaker.services.reference import TAXONOMY
 
     with app.app_context():
