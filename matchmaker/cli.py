@@ -212,9 +212,9 @@ def match_export(fmt: str, output: str | None) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, writable=True))
 def review_export(output: str | None) -> None:
     """Write every decision of the audit trail as CSV (for EDB reporting)."""
-    from matchmaker.services import review
+    from matchmaker.services import audit_trail
 
-    text = review.export_decisions_csv(db.session)
+    text = audit_trail.export_decisions_csv(db.session)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

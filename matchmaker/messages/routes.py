@@ -93,14 +93,14 @@ def inbox():
 @firm_required
 @limits.per_user_posts(limits.MESSAGES_PER_USER)
 def thread(thread_id: int):
-    # The thread and its newest messages in one statement; a post that fails its checks
-    # shows them as they were (nothing was posted), one that succeeds redirects.
-    page, shown = messaging.thread_and_latest(db.session, current_user, thread_id)
+    # A post is sent first (post_message checks that the firm is in the thread) and redirects;
+    # one that fails its checks shows the thread as it was, nothing posted. The thread and its
+    # newest messages are one statement.
     form = MessageForm() if request.method == "POST" else None
     status = 200
     if form is not None and form.validate_on_submit():
         try:
-            posted = post_with_file(page.id, form)
+            posted = post_with_file(thread_id, form)
         except ValidationFailed as exc:
             for field, message in exc.errors.items():
                 target = form.file if field == "file" else form.body
@@ -112,6 +112,7 @@ def thread(thread_id: int):
             return redirect(url_for("messages.thread", thread_id=posted, _anchor="latest"))
     if form is not None and form.errors:
         status = 400
+    page, shown = messaging.thread_and_latest(db.session, current_user, thread_id)
     if unread.mark_read(db.session, page, current_user.firm_id, shown[-1].id if shown else 0):
         forget_unread(current_user)
     return render_template(

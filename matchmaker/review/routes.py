@@ -20,7 +20,7 @@ from matchmaker.review.forms import (
     bulk_bar,
     decision_widget,
 )
-from matchmaker.services import dashboard, exports, proposals, review
+from matchmaker.services import audit_trail, dashboard, exports, proposals, review
 from matchmaker.services.errors import StaleVersion
 from matchmaker.services.reference import SECTORS, TYPE_BY_CODE
 from matchmaker.web.forms import page_arg
@@ -112,7 +112,7 @@ def detail(proposal_id: int):
         "review/detail.html",
         proposal=proposal,
         widget=decision_widget(get_translations().ugettext),
-        history=review.proposal_history(db.session, proposal_id),
+        history=audit_trail.proposal_history(db.session, proposal_id),
         filter_args=filter_args,
         next_id=next_id,
         after_decision=_after_decision(next_id, filter_args),
@@ -262,7 +262,7 @@ def _date_arg(value: str) -> date | None:
 @staff_required
 def audit():
     filters = audit_filter(request.args)
-    page = review.audit_page(
+    page = audit_trail.audit_page(
         db.session, current_user, page=page_arg(request.args), per_page=50, filters=filters
     )
     return render_template(

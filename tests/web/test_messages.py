@@ -80,6 +80,7 @@ def test_outsiders_get_404_for_a_thread(client, auth, world, db_session):
     auth.login("other@example.com")
     assert client.get(f"/messages/{tid}").status_code == 404
     assert post(client, tid, "let me in").status_code == 404
+    assert post(client, tid, "   ").status_code == 404  # a refused post tells no more
     assert db_session.scalar(select(Message)) is None
     auth.logout()
     auth.login("staff@example.com")
