@@ -59,14 +59,14 @@ class SearchChanges(Base):
     """How many writes the directory search's word index has to follow (firms, their sectors,
     their vectors): kept by database triggers on those tables (migration perf03_search_changes),
     so every writer counts, a bulk import or a deletion cascading too. The index is current
-    while the sum of the rows is what it was built at (services/search.py).
+    while the count is what it was built at (services/search.py).
 
     A count written in the writer's transaction is seen exactly when its write is: the newest
-    `updated_at` and id the index followed before missed a write committed after a later
-    one (its time and id are taken before it commits). On PostgreSQL each connection adds to
-    its own row of 64 (`slot`), so a long import holds the lock of one row and not every
-    profile's save. A migration that rebuilds one of those tables on SQLite (batch mode) must
-    create its triggers again."""
+    `updated_at` and id the index followed before missed a write committed after a later one
+    (its time and id are taken before it commits). One row (`slot` 0); on PostgreSQL a
+    transaction counts once, as it commits, so writers hold its lock only for a commit. A
+    migration that rebuilds one of those tables on SQLite (batch mode) must create its
+    triggers again."""
 
     __tablename__ = "search_changes"
 

@@ -67,9 +67,9 @@ _STAMP = select(STAMP)
 
 
 def _stamp(session: Session) -> int:
-    """The count of writes the index follows: a sum of at most 64 rows (models.SearchChanges).
-    It is read before the firms an index is built from, so a write between the two is seen
-    again, never missed."""
+    """The count of writes the index follows (models.SearchChanges; 0 before any). It is read
+    before the firms an index is built from, so a write between the two is seen again, never
+    missed."""
     return int(read(session, _STAMP).scalar_one())
 
 

@@ -22,37 +22,37 @@ depends_on = None
 
 
 TABLES = ('firms', 'firm_sectors', 'firm_embeddings')
-# The transition table a statement's trigger sees, by what the statement did.
-CHANGED_ROWS = {'insert': 'NEW', 'update': 'NEW', 'delete': 'OLD'}
+CHANGES = ('insert', 'update', 'delete')
 
-# PostgreSQL: one trigger per statement that changed a row (a statement that matched none,
-# a TRUNCATE aside, counts nothing). Each connection adds to its own row of 64: concurrent
-# writers seldom wait on one another's row lock.
+# PostgreSQL: a transaction that wrote one of the tables counts once, when it commits (a
+# deferred trigger per row, the first of which counts and marks the transaction). Taken at
+# commit, the count's row lock is held for no longer than a commit and is the last lock a
+# transaction takes: writers wait on it a moment, and it closes no cycle with their other row
+# locks (no deadlock). A TRUNCATE counts at once.
 _COUNT = """
-    INSERT INTO search_changes (slot, total) VALUES (pg_backend_pid() % 64, 1)
+    INSERT INTO search_changes (slot, total) VALUES (0, 1)
     ON CONFLICT (slot) DO UPDATE SET total = search_changes.total + 1;
 """
 POSTGRESQL = [
     f"""
     CREATE FUNCTION search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP <> 'TRUNCATE' THEN
-            IF NOT EXISTS (SELECT FROM changed_rows) THEN
-                RETURN NULL;
-            END IF;
+        IF TG_OP = 'TRUNCATE' THEN
+            {_COUNT}
+        ELSIF current_setting('matchmaker.search_counted', true) IS DISTINCT FROM 'yes' THEN
+            PERFORM set_config('matchmaker.search_counted', 'yes', true);
+            {_COUNT}
         END IF;
-        {_COUNT}
         RETURN NULL;
     END $$
     """,
     *(
         f"""
-        CREATE TRIGGER search_changes_{op_name} AFTER {op_name.upper()} ON {table}
-        REFERENCING {side} TABLE AS changed_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION search_changed()
+        CREATE CONSTRAINT TRIGGER search_changes AFTER INSERT OR UPDATE OR DELETE ON {table}
+        DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION search_changed()
         """
         for table in TABLES
-        for op_name, side in CHANGED_ROWS.items()
     ),
     *(
         f"""
@@ -62,16 +62,16 @@ POSTGRESQL = [
         for table in TABLES
     ),
 ]
-# SQLite: a trigger per row (it has no other); its writers never run at once, one row does.
+# SQLite: a trigger per row (it has no other); its writers never run at once.
 SQLITE = [
     f"""
-    CREATE TRIGGER search_changes_{table}_{op_name} AFTER {op_name.upper()} ON {table} BEGIN
+    CREATE TRIGGER search_changes_{table}_{change} AFTER {change.upper()} ON {table} BEGIN
         INSERT INTO search_changes (slot, total) VALUES (0, 1)
         ON CONFLICT (slot) DO UPDATE SET total = total + 1;
     END
     """
     for table in TABLES
-    for op_name in CHANGED_ROWS
+    for change in CHANGES
 ]
 
 
@@ -92,11 +92,11 @@ def downgrade():
     op.create_index('ix_firms_updated_at', 'firms', ['updated_at'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
         for table in TABLES:
-            for op_name in (*CHANGED_ROWS, 'truncate'):
-                op.execute(f'DROP TRIGGER IF EXISTS search_changes_{op_name} ON {table}')
+            op.execute(f'DROP TRIGGER IF EXISTS search_changes ON {table}')
+            op.execute(f'DROP TRIGGER IF EXISTS search_changes_truncate ON {table}')
         op.execute('DROP FUNCTION IF EXISTS search_changed()')
     else:
         for table in TABLES:
-            for op_name in CHANGED_ROWS:
-                op.execute(f'DROP TRIGGER IF EXISTS search_changes_{table}_{op_name}')
+            for change in CHANGES:
+                op.execute(f'DROP TRIGGER IF EXISTS search_changes_{table}_{change}')
     op.drop_table('search_changes')
