@@ -198,3 +198,48 @@ def test_the_thread_pages_empty_message_form_is_what_wtforms_draws(page_context,
             app.test_request_context("/messages/1", headers={"Accept-Language": other}),
         ):
             assert str(message_fields(None)) == drawn_now()
+
+
+# What the review queue's cards write unescaped (templates/review/queue.html turns autoescaping
+# off in them): numbers, codes of ours and the page's own markup, or a text escaped once for
+# the page. Any other value there must be escaped where it is written (|e).
+QUEUE_SAFE = {
+    "p.id", "p.version", "p.status", "s.level", "s.percent",  # numbers and codes of ours
+    "and_text", "here",  # escaped once for the page
+    "version_name", "next_name", "reason_name",  # the form's field names
+    "widget.csrf_input", "widget.note_label", "widget.note_attributes", "widget.reason_label",
+    "widget.buttons", "c.reason_options",  # Markup made by review/forms.py
+}  # fmt: skip
+
+
+def test_every_value_the_queue_s_cards_write_unescaped_is_a_safe_one():
+    import re
+    from pathlib import Path
+
+    template = (Path(__file__).parents[2] / "templates/review/queue.html").read_text()
+    unescaped = re.findall(r"\{% autoescape false %\}(.*?)\{% endautoescape %\}", template, re.S)
+    assert unescaped, "the cards are no longer in an unescaped block: drop this test"
+    written = [e.strip() for block in unescaped for e in re.findall(r"\{\{(.*?)\}\}", block)]
+    assert {e for e in written if not e.endswith("|e")} <= QUEUE_SAFE
+    assert "p.pk_firm.name|e" in written  # the block is the cards'
+
+
+def test_the_queue_s_cards_escape_what_firms_officers_and_addresses_bring(
+    client, auth, world, db_session
+):
+    from matchmaker.models import Proposal
+
+    hostile = '<b x="1">&'
+    proposal = db_session.get(Proposal, world.proposal_id)
+    proposal.requested_by_firm_id, proposal.request_message = world.pk.id, "Meet " + hostile
+    world.pk.name, world.by.name = "PK " + hostile, "BY " + hostile
+    db_session.commit()
+    auth.login("staff@example.com")
+    assert decide(client, world.proposal_id, "approve", "Note " + hostile).status_code == 302
+    page = client.get('/review?status=approved&q=PK&x="><b>').get_data(as_text=True)
+    card = page.split(f'id="p{world.proposal_id}"')[1].split("</form>")[0]
+    assert "<b " not in card and "<b>" not in card
+    escaped = "&lt;b x=&#34;1&#34;&gt;&amp;"
+    for text in ("PK ", "BY ", "Meet ", "“Note "):
+        assert text + escaped in card, text
+    assert 'name="next" value="/review?status=approved&amp;q=PK&amp;x=' in card
