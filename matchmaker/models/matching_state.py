@@ -56,10 +56,11 @@ class EngineChange(Base):
 
 
 class SearchChanges(Base):
-    """How many writes the directory search's word index has to follow (firms, their sectors,
-    their vectors): kept by database triggers on those tables (migration perf03_search_changes),
-    so every writer counts, a bulk import or a deletion cascading too. The index is current
-    while the count is what it was built at (services/search.py).
+    """How many writes the directory search's word index has to follow (a firm's searched
+    columns, its sectors): kept by database triggers on those tables (migration
+    perf03_search_changes), so every writer counts, a bulk import or a deletion cascading too.
+    The index is current while the count is what it was built at (services/search.py). A
+    database restored from a backup may bring back an older count: restart the workers.
 
     A count written in the writer's transaction is seen exactly when its write is: the newest
     `updated_at` and id the index followed before missed a write committed after a later one

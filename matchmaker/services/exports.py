@@ -126,7 +126,7 @@ def filter_audit(stmt: Select, f: AuditFilter, pk, by) -> Select:
     return stmt
 
 
-# The columns of `review export` and of the audit trail's downloads (services/review.py).
+# The columns of `review export` and of the audit trail's downloads (services/audit_trail.py).
 AUDIT_HEADER = [
     "decided_at",
     "officer",

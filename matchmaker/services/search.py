@@ -8,10 +8,10 @@ Every word of the search must match. Matches are ranked by how well their words 
 firm's name counts double) plus how close the search is in meaning to what the firm offers
 and seeks (the stored sentence embeddings, e5's query side for the search).
 
-The words of every firm are indexed in process, rebuilt when a firm, its sectors or its vectors
-change (a count kept by the database, checked with one small query per search, or by the
-statement that reads the page's firms: `rank`, `STAMP`); search works the same on SQLite and
-PostgreSQL.
+The words of every firm are indexed in process, rebuilt when what it reads of a firm or its
+sectors changes (a count kept by the database, checked with one small query per search, or by
+the statement that reads the page's firms: `rank`, `STAMP`), with the firms' stored vectors
+as they are then; search works the same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, func, select
+from sqlalchemy import Engine, Row, func, select
 from sqlalchemy.orm import Session
 
 from matchmaker.matching.embedding import default_embedder
@@ -53,13 +53,14 @@ class _Index:
     sorted_words: list[str] = field(default_factory=list)
 
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # the indexes held, by engine
+_building = threading.Lock()  # one build at a time
 _indexes: dict[object, _Index] = {}
 
 
-# What the index follows: the count of writes to firms, their sectors and their vectors (kept
-# by triggers: models.SearchChanges), as a column of another statement (uncorrelated: read once
-# per statement) or a statement of its own.
+# What the index follows: the count of writes to the firms' searched columns and to their
+# sectors (kept by triggers: models.SearchChanges), as a column of another statement
+# (uncorrelated: read once per statement) or a statement of its own.
 STAMP = (
     select(func.coalesce(func.sum(SearchChanges.total), 0)).scalar_subquery().label("index_stamp")
 )
@@ -74,21 +75,25 @@ def _stamp(session: Session) -> int:
 
 
 def _index(session: Session, checked: bool = True) -> _Index:
-    """The held index, checked against the database's stamp first, or not (`rank`)."""
-    key = session.get_bind()
-    if not checked:
-        with _lock:
-            held = _indexes.get(key)
-        if held is not None:
-            return held
-    stamp = _stamp(session)
+    """The held index, checked against the database's stamp first, or not (`rank`). An index
+    is built on a connection of its own (`_build`), one build at a time: a request that waited
+    for another's build takes it when it has the stamp it read."""
+    engine = session.get_bind().engine
     with _lock:
-        held = _indexes.get(key)
+        held = _indexes.get(engine)
+    if held is not None and not checked:
+        return held
+    stamp = _stamp(session)
+    if held is not None and held.stamp == stamp:
+        return held
+    with _building:
+        with _lock:
+            held = _indexes.get(engine)
         if held is not None and held.stamp == stamp:
             return held
-    built = _build(session, stamp)
-    with _lock:
-        _indexes[key] = built
+        built = _build(engine)
+        with _lock:
+            _indexes[engine] = built
     return built
 
 
@@ -101,7 +106,16 @@ def warm(session: Session) -> None:
     _index(session)
 
 
-def _build(session: Session, stamp: int) -> _Index:
+def _build(engine: Engine) -> _Index:
+    """The index of what is committed, read on a connection of its own: built in a request's
+    session, it would hold what that request wrote and then perhaps rolled back, under the
+    stamp of the database without it (a transaction counts as it commits)."""
+    with Session(engine) as session:
+        stamp = _stamp(session)
+        return _built(session, stamp)
+
+
+def _built(session: Session, stamp: int) -> _Index:
     rows = session.execute(
         select(
             Firm.id, Firm.country, Firm.name, Firm.city, Firm.offers, Firm.seeks, Firm.description
