@@ -13,7 +13,7 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from matchmaker.firms.forms import IntroductionRequestForm
 from matchmaker.services.partner_states import PartnerState
@@ -66,7 +66,7 @@ class SharedActions:
     forget: UrlPattern
     request: UrlPattern
     introduced_url: str
-    labels: dict[str, str]
+    labels: dict[str, Markup]  # escaped
     empty_request: RequestBox
 
 
@@ -75,8 +75,8 @@ class PartnerActions:
     """A page's actions (firms/_partner_actions.html): where its forms return to, its CSRF
     token, the shared parts, and the request box (None where the page offers no request)."""
 
-    back: str
-    csrf: str
+    back: Markup  # escaped, as the unescaped template writes it (firms/_card.html)
+    csrf: Markup
     shared: SharedActions
     box: RequestBox | None
 
@@ -90,7 +90,7 @@ def partner_actions(
     box = None
     if offer_request:
         box = shared.empty_request if request_form is None else RequestBox.of(request_form)
-    return PartnerActions(back, generate_csrf(), shared, box)
+    return PartnerActions(escape(back), escape(generate_csrf()), shared, box)
 
 
 def _shared() -> SharedActions:
@@ -100,13 +100,16 @@ def _shared() -> SharedActions:
         request=url_pattern("firms.request_introduction", "firm_id"),
         introduced_url=url_for("messages.matches"),
         labels={
-            "pending": _("Introduction requested: EDB is reviewing it"),
-            "introduced": _("Introduced"),
-            "not_taken": _("EDB did not take this introduction forward"),
-            "forget": _("Saved ✓ (remove)"),
-            "save": _("Save partner"),
-            "request": _("Request an introduction"),
-            "send": _("Send the request to EDB"),
+            key: escape(text)
+            for key, text in {
+                "pending": _("Introduction requested: EDB is reviewing it"),
+                "introduced": _("Introduced"),
+                "not_taken": _("EDB did not take this introduction forward"),
+                "forget": _("Saved ✓ (remove)"),
+                "save": _("Save partner"),
+                "request": _("Request an introduction"),
+                "send": _("Send the request to EDB"),
+            }.items()
         },
         empty_request=RequestBox.of(IntroductionRequestForm(formdata=None)),
     )

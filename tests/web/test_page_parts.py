@@ -200,28 +200,48 @@ def test_the_thread_pages_empty_message_form_is_what_wtforms_draws(page_context,
             assert str(message_fields(None)) == drawn_now()
 
 
-# What the review queue's cards write unescaped (templates/review/queue.html turns autoescaping
-# off in them): numbers, codes of ours and the page's own markup, or a text escaped once for
-# the page. Any other value there must be escaped where it is written (|e).
-QUEUE_SAFE = {
-    "p.id", "p.version", "p.status", "s.level", "s.percent",  # numbers and codes of ours
-    "and_text", "here",  # escaped once for the page
-    "version_name", "next_name", "reason_name",  # the form's field names
-    "widget.csrf_input", "widget.note_label", "widget.note_attributes", "widget.reason_label",
-    "widget.buttons", "c.reason_options",  # Markup made by review/forms.py
+# What the templates that turn autoescaping off write unescaped there: numbers, codes of ours
+# and markup made by the page's code, or a text escaped once for the page. Any other value
+# there must be escaped where it is written (|e).
+UNESCAPED = {
+    "review/queue.html": {
+        "p.id", "p.version", "p.status", "s.level", "s.percent",  # numbers and codes of ours
+        "and_text", "here",  # escaped once for the page
+        "version_name", "next_name", "reason_name",  # the form's field names
+        "widget.csrf_input", "widget.note_label", "widget.note_attributes",
+        "widget.reason_label", "widget.buttons", "c.reason_options",  # review/forms.py
+    },
+    "firms/_card.html": {
+        "firm.country", "isic",  # codes of ours
+        "partner_actions(firm, card.state, actions)",  # a macro of ours
+    },
+    "firms/_partner_actions.html": {
+        "t.pending", "t.introduced", "t.not_taken", "t.forget", "t.save", "t.request",
+        "t.send", "actions.csrf", "actions.back",  # escaped once (firms/cards.py)
+        "mid", "actions.box.label", "actions.box.for_firm(firm.id)", "actions.box.hint",
+    },
 }  # fmt: skip
 
 
-def test_every_value_the_queue_s_cards_write_unescaped_is_a_safe_one():
+def test_every_value_written_unescaped_is_a_safe_one():
     import re
     from pathlib import Path
 
-    template = (Path(__file__).parents[2] / "templates/review/queue.html").read_text()
-    unescaped = re.findall(r"\{% autoescape false %\}(.*?)\{% endautoescape %\}", template, re.S)
-    assert unescaped, "the cards are no longer in an unescaped block: drop this test"
-    written = [e.strip() for block in unescaped for e in re.findall(r"\{\{(.*?)\}\}", block)]
-    assert {e for e in written if not e.endswith("|e")} <= QUEUE_SAFE
-    assert "p.pk_firm.name|e" in written  # the block is the cards'
+    root = Path(__file__).parents[2] / "templates"
+    blocks = re.compile(r"\{% autoescape false %\}(.*?)\{% endautoescape %\}", re.S)
+    found = {}
+    for path in root.rglob("*.html"):
+        text = path.read_text()
+        if "autoescape false" in text:
+            found[path.relative_to(root).as_posix()] = [
+                e.strip()
+                for block in blocks.findall(text)
+                for e in re.findall(r"\{\{(.*?)\}\}", block)
+            ]
+    assert set(found) == set(UNESCAPED), "a template turns autoescaping off: list what it writes"
+    for name, written in found.items():
+        assert {e for e in written if not e.endswith("|e")} <= UNESCAPED[name], name
+        assert any(e.endswith("|e") for e in written), name  # the blocks are found
 
 
 def test_the_queue_s_cards_escape_what_firms_officers_and_addresses_bring(
@@ -243,3 +263,23 @@ def test_the_queue_s_cards_escape_what_firms_officers_and_addresses_bring(
     for text in ("PK ", "BY ", "Meet ", "“Note "):
         assert text + escaped in card, text
     assert 'name="next" value="/review?status=approved&amp;q=PK&amp;x=' in card
+
+
+def test_the_directory_s_cards_escape_what_firms_and_addresses_bring(
+    client, auth, make_firm, make_user
+):
+    hostile = '<b x="1">&'
+    make_firm(
+        ref="BY-1", country="BY", name="BY " + hostile, city="Minsk " + hostile,
+        offers="Tractor kits " + hostile, seeks="dealers",
+    )  # fmt: skip
+    make_user("pk@example.com", firm=make_firm(ref="PK-1", name="Indus", offers="Tractor dealers"))
+    auth.login("pk@example.com")
+    page = client.get('/firms?q=tractor+kits&x="><b>').get_data(as_text=True)
+    cards = [c.split("\n  </li>")[0] for c in page.split('class="card firm-card"')[1:]]
+    [card] = [c for c in cards if "Minsk" in c]
+    assert "<b " not in card and "<b>" not in card
+    escaped = "&lt;b x=&#34;1&#34;&gt;&amp;"
+    for text in ("BY ", "Minsk ", "Tractor kits "):
+        assert text + escaped in card, text
+    assert 'name="next" value="/firms?q=tractor+kits&amp;x=' in card
