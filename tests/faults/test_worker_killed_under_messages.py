@@ -43,7 +43,12 @@ def test_killed_worker_loses_no_answered_message(app, client, auth, world, db_se
         for email in ("pk@example.com", "by@example.com"):
             browser = Browser(base)
             senders.append((browser, browser.login(email)))
-        workers_before = _workers(server.process.pid)
+        # /healthz answered from the first worker up; on a loaded machine another may still be
+        # booting (or booting again after its boot timed out): wait for all three.
+        deadline = time.monotonic() + 60
+        while len(workers_before := _workers(server.process.pid)) < 3:
+            assert time.monotonic() < deadline, workers_before
+            time.sleep(0.2)
         assert len(workers_before) == 3
         sent = threading.Semaphore(0)
 
