@@ -38,12 +38,14 @@ from matchmaker.services.rows import Introduction, Partner
 _APPROVED = literal_column(f"'{Status.APPROVED.value}'", Proposal.status.type)
 
 
+def involves(firm_id) -> ColumnElement[bool]:
+    """SQL: one of the proposal's firms is this one."""
+    return or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id)
+
+
 def approved_for(firm_id) -> ColumnElement[bool]:
     """SQL: the proposal is approved and one of its firms is this one (an introduction)."""
-    return and_(
-        Proposal.status == _APPROVED,
-        or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id),
-    )
+    return and_(Proposal.status == _APPROVED, involves(firm_id))
 
 
 def other_firm_id(firm_id) -> ColumnElement[int]:
@@ -80,10 +82,6 @@ RESPONSES = ("interested", "declined")
 # A conversation's state: open; closed (a firm declined the introduction); withdrawn (EDB
 # reversed its approval). Only an open one takes new messages; the others stay readable.
 OPEN, CLOSED, WITHDRAWN = "open", "closed", "withdrawn"
-
-
-def involves(firm_id) -> ColumnElement[bool]:
-    return or_(Proposal.pk_firm_id == firm_id, Proposal.by_firm_id == firm_id)
 
 
 def _declined_sql() -> ColumnElement[bool]:
