@@ -9,20 +9,10 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import (
-    Row,
-    Select,
-    case,
-    null,
-    select,
-)
+from sqlalchemy import Row, Select, case, null, select
 from sqlalchemy.orm import Session
 
-from matchmaker.models import (
-    Firm,
-    FirmSector,
-    User,
-)
+from matchmaker.models import Firm, FirmSector, User
 from matchmaker.services import pages as lists
 from matchmaker.services.errors import NotFound
 from matchmaker.services.firm_lists import packed_codes, unpack_codes
@@ -33,7 +23,7 @@ from matchmaker.services.partner_states import (
     OWN_ID,
     PartnerState,
     state_columns,
-    state_of_row,
+    states_of_rows,
     viewing_firm,
 )
 from matchmaker.services.reads import dialect, in_ids, read
@@ -164,7 +154,7 @@ def _directory(
 
     def firms_of(rows) -> list[Any]:
         if own_id is not None:
-            states.update((row.id, state_of_row(row, own_id)) for row in rows)
+            states.update(states_of_rows(rows, own_id))
         return _listings(rows) if listing else _firm_rows(rows)
 
     if clean_search(query.q):

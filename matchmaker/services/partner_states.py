@@ -8,6 +8,7 @@ instructions per request (benchmarks/instructions.py --requests 10)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -61,15 +62,15 @@ def state_columns(firm_id: ColumnElement[int]) -> tuple[Label[Any], ...]:
     )
 
 
-def state_of_row(row: Any, own_id: int) -> PartnerState:
-    """The state read by `state_columns` with the row's firm (`id`, `country`)."""
+def _state_of_row(row: Any) -> PartnerState:
+    """The state read by `state_columns` with the row's firm (its `country`)."""
     shown: str | None = None
     if row.pair_status is not None and (
         row.pair_status != Status.PROPOSED or row.pair_requested_by is not None
     ):
         shown = state_of(row.pair_status)
     return PartnerState(
-        can_request=row.id != own_id and row.country != row.own_country and shown is None,
+        can_request=row.country != row.own_country and shown is None,
         request=shown,
         saved=bool(row.saved),
     )
@@ -90,7 +91,13 @@ def partner_states(session: Session, user: User, firm_ids: list[int]) -> dict[in
         _states_statement(dialect(session)),
         {OWN_ID: own_id, "ids": sorted(set(firm_ids))},
     )
-    return {row.id: state_of_row(row, own_id) for row in rows}
+    return states_of_rows(rows, own_id)
+
+
+def states_of_rows(rows: Iterable[Any], own_id: int) -> dict[int, PartnerState]:
+    """The states of rows read with `state_columns`, by firm: none for the viewing firm's own
+    (its card offers nothing to do with itself: saving it answered "This is your own firm.")."""
+    return {row.id: _state_of_row(row) for row in rows if row.id != own_id}
 
 
 @cache

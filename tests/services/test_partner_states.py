@@ -41,7 +41,6 @@ def test_the_directory_s_states_are_partner_states(db_session, make_firm, make_u
     db_session.commit()
     viewer = make_user("viewer@example.com", firm=own)
     expected = {
-        own.id: PartnerState(can_request=False, request=None, saved=False),
         neighbour.id: PartnerState(can_request=False, request=None, saved=False),
         by["asked"].id: PartnerState(can_request=False, request=PENDING, saved=False),
         by["engine"].id: PartnerState(can_request=True, request=None, saved=False),
@@ -50,14 +49,15 @@ def test_the_directory_s_states_are_partner_states(db_session, make_firm, make_u
         by["saved"].id: PartnerState(can_request=True, request=None, saved=True),
         by["untouched"].id: PartnerState(can_request=True, request=None, saved=False),
     }
-    assert partner_states(db_session, viewer, list(expected)) == expected
+    # The viewing firm's own has none: its card offers nothing to do with itself.
+    assert partner_states(db_session, viewer, [own.id, *expected]) == expected
     for query in (DirectoryQuery(q="Gear Works"), DirectoryQuery()):
         page, states = firms.directory_with_states(db_session, viewer, query, page=1, per_page=20)
-        assert {row.id for row in page.items} == set(expected)
+        assert {row.id for row in page.items} == {own.id, *expected}
         assert states == expected
 
     staff = make_user("officer@example.com", role="staff")
     page, states = firms.directory_with_states(
         db_session, staff, DirectoryQuery(q="Gear Works"), page=1, per_page=20
     )
-    assert len(page.items) == len(expected) and states == {}
+    assert len(page.items) == len(expected) + 1 and states == {}

@@ -1,6 +1,7 @@
 """A firm acting on a partner: requesting an introduction, saved partners, its home page,
 declined and withdrawn conversations."""
 
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -121,6 +122,19 @@ def test_saved_partners(client, auth, world, db_session):
     client.post(f"/firms/{world.by.id}/forget", data={"csrf_token": token})
     assert "No saved partners yet" in client.get("/saved").get_data(as_text=True)
     assert client.post(f"/firms/{world.by.id}/save", data={}).status_code == 400
+
+
+def test_the_firm_s_own_card_offers_nothing_to_do_with_itself(client, auth, world):
+    """Its own card in the directory had a 'Save partner' button that answered "This is your
+    own firm."; the other firms' cards keep theirs."""
+    auth.login("pk@example.com")
+    html = client.get("/firms").get_data(as_text=True)
+    cards = {
+        re.search(r'href="/firms/(\d+)"', card)[1]: card
+        for card in html.split('class="card firm-card"')[1:]
+    }
+    assert f"/firms/{world.pk.id}/save" not in cards[str(world.pk.id)]
+    assert f"/firms/{world.by.id}/save" in cards[str(world.by.id)]
 
 
 def test_the_home_page_shows_the_pipeline_without_edb_notes(client, auth, world, db_session):
