@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from matchmaker.api import bodies
 from matchmaker.api import schemas as s
 from matchmaker.api.auth import api_user, authenticate
 from matchmaker.extensions import db
@@ -86,11 +87,10 @@ def list_firms(args):
     query = firm_service.DirectoryQuery(
         q=args["q"].strip(), sector=args["sector"], country=args["country"]
     )
-    return _page(
-        firm_service.directory_page(
-            db.session, api_user(), query, page=args["page"], per_page=args["per_page"]
-        )
+    found = firm_service.directory_page(
+        db.session, api_user(), query, page=args["page"], per_page=args["per_page"]
     )
+    return bodies.respond(bodies.page(found, bodies.firm))
 
 
 @firms_bp.get("/<int:firm_id>")
@@ -99,7 +99,7 @@ def list_firms(args):
 @firms_bp.alt_response(404, schema=ERR, description="No such firm")
 def get_firm(firm_id: int):
     """One firm's profile."""
-    return firm_service.firm_row(db.session, api_user(), firm_id)
+    return bodies.respond(bodies.firm(firm_service.firm_row(db.session, api_user(), firm_id)))
 
 
 @firms_bp.post("")
@@ -112,7 +112,7 @@ def create_firm(data):
     """Create the calling firm account's firm (once)."""
     user = api_user()
     firm = firm_profile.create_own_firm(db.session, user, data)
-    return firm_service.firm_row(db.session, user, firm.id)
+    return bodies.respond(bodies.firm(firm_service.firm_row(db.session, user, firm.id)), 201)
 
 
 @firms_bp.put("/<int:firm_id>")
@@ -125,7 +125,7 @@ def update_firm(data, firm_id: int):
     """Replace the calling account's own firm profile."""
     user = api_user()
     firm = firm_profile.update_own_firm(db.session, user, firm_id, data)
-    return firm_service.firm_row(db.session, user, firm.id)
+    return bodies.respond(bodies.firm(firm_service.firm_row(db.session, user, firm.id)))
 
 
 @proposals_bp.get("")
@@ -134,11 +134,10 @@ def update_firm(data, firm_id: int):
 @_unauthorized(proposals_bp)
 def list_proposals(args):
     """Staff: every proposal (filter by `status`). A firm: its approved introductions."""
-    return _page(
-        proposals.visible_page(
-            db.session, api_user(), args["status"], page=args["page"], per_page=args["per_page"]
-        )
+    found = proposals.visible_page(
+        db.session, api_user(), args["status"], page=args["page"], per_page=args["per_page"]
     )
+    return bodies.respond(bodies.page(found, bodies.proposal))
 
 
 @proposals_bp.get("/<int:proposal_id>")
@@ -147,7 +146,9 @@ def list_proposals(args):
 @proposals_bp.alt_response(404, schema=ERR, description="No such proposal (or not yours)")
 def get_proposal(proposal_id: int):
     """One proposal."""
-    return proposals.visible_proposal(db.session, api_user(), proposal_id)
+    return bodies.respond(
+        bodies.proposal(proposals.visible_proposal(db.session, api_user(), proposal_id))
+    )
 
 
 @proposals_bp.post("/<int:proposal_id>/decision")
@@ -169,7 +170,9 @@ def decide(data, proposal_id: int):
         reject_reason=data["reject_reason"],
         expected_version=data["version"],
     )
-    return proposals.visible_proposal(db.session, user, proposal_id)
+    return bodies.respond(
+        bodies.proposal(proposals.visible_proposal(db.session, user, proposal_id))
+    )
 
 
 @threads_bp.get("")

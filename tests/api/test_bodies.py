@@ -1,0 +1,91 @@
+"""The API's bodies (api/bodies.py) are what its schemas describe: each writer gives its
+schema's dump of the same row, for every kind of row the services hand out."""
+
+from matchmaker.api import bodies
+from matchmaker.api import schemas as s
+from matchmaker.services import firms, proposals, review
+from matchmaker.services.accounts import find_user
+
+
+def _decided(world, db_session):
+    staff = find_user(db_session, "staff@example.com")
+    review.decide(db_session, staff, world.proposal_id, "approve", "Strong fit — «да» & <ok>")
+    review.decide(db_session, staff, world.other_proposal_id, "reject", None, reject_reason="other")
+    return staff
+
+
+def test_proposal_bodies_are_the_schema_s_dump(world, db_session, app_context):
+    staff = _decided(world, db_session)
+    seen = 0
+    for user, status in (
+        (staff, ""),
+        (staff, "rejected"),
+        (find_user(db_session, "pk@example.com"), ""),
+        (find_user(db_session, "by@example.com"), ""),
+    ):
+        page = proposals.visible_page(db_session, user, status, page=1, per_page=20)
+        assert bodies.page(page, bodies.proposal) == s.ProposalPageSchema().dump(page)
+        for row in page.items:
+            assert bodies.proposal(row) == s.ProposalSchema().dump(row)
+            one = proposals.visible_proposal(db_session, user, row.id)
+            assert bodies.proposal(one) == s.ProposalSchema().dump(one)
+            seen += 1
+    assert seen == 5  # staff: both, then the rejected one; each of the two firms: the approved one
+
+
+def test_a_proposal_body_before_any_decision(world, db_session, app_context):
+    staff = find_user(db_session, "staff@example.com")
+    row = proposals.visible_proposal(db_session, staff, world.proposal_id)
+    assert row.decided_at is None and row.note is None
+    assert bodies.proposal(row) == s.ProposalSchema().dump(row)
+
+
+def test_firm_bodies_are_the_schema_s_dump(world, db_session, make_firm, app_context):
+    bare = make_firm(
+        ref="BY-9",
+        name="Bare <Firm>",
+        country="BY",
+        city=None,
+        employees=None,
+        founded=None,
+        website=None,
+        contact_email=None,
+        offer_types=[],
+        seek_types=[],
+        description="Долгое описание",
+    )
+    _decided(world, db_session)  # the PK firm may now see the BY firm's contact e-mail
+    viewers = [find_user(db_session, e) for e in ("staff@example.com", "pk@example.com")]
+    contacts = set()
+    for viewer in viewers:
+        for firm_id in (world.pk.id, world.by.id, world.other.id, bare.id):
+            row = firms.firm_row(db_session, viewer, firm_id)
+            assert bodies.firm(row) == s.FirmSchema().dump(row)
+            contacts.add(row.contact_email is None)
+        page = firms.directory_page(
+            db_session,
+            viewer,
+            firms.DirectoryQuery(q="", sector="", country=""),
+            page=1,
+            per_page=20,
+        )
+        assert len(page.items) == 4
+        assert bodies.page(page, bodies.firm) == s.FirmPageSchema().dump(page)
+    assert contacts == {True, False}  # rows with the e-mail shown and hidden
+
+
+def test_the_api_answers_with_those_bodies(client, world, db_session, app_context):
+    from matchmaker.services import tokens
+
+    staff = _decided(world, db_session)
+    _, plain = tokens.create_token(db_session, staff, "test")
+    headers = {"Authorization": f"Bearer {plain}"}
+    listed = client.get("/api/v1/proposals", headers=headers)
+    assert listed.status_code == 200 and listed.mimetype == "application/json"
+    page = proposals.visible_page(db_session, staff, "", page=1, per_page=20)
+    assert listed.get_json() == s.ProposalPageSchema().dump(page)
+    one = client.get(f"/api/v1/proposals/{world.proposal_id}", headers=headers).get_json()
+    assert one["note"] == "Strong fit — «да» & <ok>"
+    assert one["decided_at"].endswith("+00:00")
+    firm = client.get(f"/api/v1/firms/{world.by.id}", headers=headers).get_json()
+    assert firm == s.FirmSchema().dump(firms.firm_row(db_session, staff, world.by.id))
