@@ -157,7 +157,8 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.account import bp as account_bp
     from matchmaker.auth.colleagues import bp as colleagues_bp
     from matchmaker.auth.routes import bp as auth_bp
-    from matchmaker.events.routes import bp as events_bp
+    from matchmaker.events import outcome_routes, routes, schedule_routes  # noqa: F401 (views)
+    from matchmaker.events.blueprint import bp as events_bp
     from matchmaker.firms.routes import bp as firms_bp
     from matchmaker.messages.routes import bp as messages_bp
     from matchmaker.review.files import bp as review_files_bp
