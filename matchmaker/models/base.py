@@ -25,7 +25,10 @@ def utcnow() -> datetime:
 
 
 def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored timestamp is UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+    """A stored timestamp in UTC: SQLite hands back naive datetimes (every stored one is UTC),
+    PostgreSQL aware ones in its session's time zone (the server's setting)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

@@ -105,3 +105,19 @@ def test_the_api_answers_with_those_bodies(client, world, db_session, app_contex
     assert one["decided_at"].endswith("+00:00")
     firm = client.get(f"/api/v1/firms/{world.by.id}", headers=headers).get_json()
     assert firm == s.FirmSchema().dump(firms.firm_row(db_session, staff, world.by.id))
+
+
+def test_times_are_written_in_utc_whatever_the_database_s_time_zone():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from matchmaker.services.rows import FirmBrief, ProposalRow
+
+    brief = FirmBrief(1, "PK-1", "A", "PK")
+    karachi = datetime(2026, 12, 2, 17, 30, tzinfo=timezone(timedelta(hours=5)))
+    naive = datetime(2026, 12, 2, 12, 30)  # SQLite's: UTC without saying so
+    for decided_at in (karachi, naive):
+        row = ProposalRow(1, brief, brief, 0.5, "approved", [], 2, None, None, decided_at, None)
+        body = bodies.proposal(row)
+        assert body["decided_at"] == "2026-12-02T12:30:00+00:00"
+        assert datetime.fromisoformat(body["decided_at"]) == naive.replace(tzinfo=UTC)
+        _same(body, s.ProposalSchema(), row)
