@@ -64,8 +64,9 @@ def proposal(row: ProposalRow) -> dict[str, Any]:
     }
 
 
-def page(found: Page[Any], item) -> dict[str, Any]:
-    """A page of a list (`schemas.PageSchema`) with each item written by `item`."""
+def page(found: Page[Any], item=lambda row: row) -> dict[str, Any]:
+    """A page of a list (`schemas.PageSchema`) with each item written by `item` (as they are:
+    for a page a schema dumps)."""
     return {
         "page": found.page,
         "per_page": found.per_page,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_smorest import Blueprint
 
 from matchmaker.api import bodies
@@ -12,7 +10,6 @@ from matchmaker.api.auth import api_user, authenticate
 from matchmaker.extensions import db
 from matchmaker.services import firm_profile, messaging, proposals, review
 from matchmaker.services import firms as firm_service
-from matchmaker.services.pages import Page
 from matchmaker.services.reference import COOPERATION_TYPES, SECTORS
 
 ERR = s.ErrorSchema
@@ -32,16 +29,6 @@ for _blueprint in blueprints:
 
 def _unauthorized(blp: Blueprint):
     return blp.alt_response(401, schema=ERR, description="No or invalid API token")
-
-
-def _page(page: Page[Any]) -> dict[str, Any]:
-    return {
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-        "total_is_capped": page.total_is_capped,
-        "items": page.items,
-    }
 
 
 @account_bp.get("/me")
@@ -192,11 +179,10 @@ def list_threads():
 @threads_bp.alt_response(404, schema=ERR, description="No such conversation (or not yours)")
 def list_messages(args, thread_id: int):
     """A conversation's messages, oldest first."""
-    return _page(
-        messaging.messages_page(
-            db.session, api_user(), thread_id, page=args["page"], per_page=args["per_page"]
-        )
+    found = messaging.messages_page(
+        db.session, api_user(), thread_id, page=args["page"], per_page=args["per_page"]
     )
+    return bodies.page(found)  # dumped by MessagePageSchema
 
 
 @threads_bp.post("/<int:thread_id>/messages")
