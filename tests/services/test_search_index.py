@@ -91,3 +91,29 @@ def test_a_write_committed_after_a_later_one_is_still_found(app, db_session, mak
     db_session.commit()
     with Session(engine) as reader:
         assert sorted(search.search_firm_ids(reader, "widgets")) == sorted([early.id, late_id])
+
+
+def test_a_search_asked_again_after_a_write_ranks_what_the_write_changed(
+    app_context, db_session, make_firm
+):
+    """The rankings an index keeps (`_Index.rankings`) are its own: the same search after a
+    write that adds, renames or removes a match answers with the firms as they are now."""
+    first = make_firm(ref="PK-1", offers="gearbox kits", seeks="dealers")
+    db_session.commit()
+    assert search.search_firm_ids(db_session, "gearbox") == [first.id]
+    assert search.search_firm_ids(db_session, "gearbox") == [first.id]  # kept, the same
+    second = make_firm(ref="PK-2", name="Gearbox Works", offers="gearbox parts", seeks="dealers")
+    db_session.commit()
+    assert search.search_firm_ids(db_session, "gearbox") == [second.id, first.id]  # name counts
+    second.name, second.offers, second.description = "Rice House", "basmati rice", "Rice."
+    db_session.commit()
+    assert search.search_firm_ids(db_session, "gearbox") == [first.id]
+    assert search.search_firm_ids(db_session, "gearbox", limit=0) == []
+
+
+def test_the_rankings_an_index_keeps_are_bounded(app_context, db_session, make_firm):
+    make_firm(ref="PK-1", offers="gearbox kits", seeks="dealers")
+    db_session.commit()
+    for n in range(search.RANKINGS_HELD + 10):
+        search.search_firm_ids(db_session, f"gearbox word{n}")
+    assert len(search._index(db_session).rankings) <= search.RANKINGS_HELD
