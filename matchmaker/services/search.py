@@ -56,7 +56,7 @@ class _Index:
     # The rankings of the last searches, by (words, sector, country): an index never changes
     # once built, and a write makes a new one, so a ranking held here is never stale (the
     # query result cache of a search engine, kept per index as Lucene's searchers keep theirs).
-    rankings: dict[tuple[Any, ...], np.ndarray] = field(default_factory=dict)
+    rankings: dict[tuple[tuple[str, ...], str, str], np.ndarray] = field(default_factory=dict)
 
 
 _lock = threading.Lock()  # the indexes held, by engine
@@ -286,7 +286,8 @@ def rank(
 def search_firm_ids(
     session: Session, text: str, sector: str = "", country: str = "", limit: int = MAX_RESULTS
 ) -> list[int]:
-    """The ids of the firms matching every word of `text`, best first (ties by id)."""
+    """The ids of the firms matching every word of `text`, best first (ties by id): at most
+    `limit`, and never more than MAX_RESULTS."""
     return _ranked(_index(session), text, sector, country, limit)
 
 
