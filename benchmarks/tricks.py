@@ -1,7 +1,7 @@
 """Which speed tricks are worth their code: each page's CPU per request with and without each.
 
     .venv/bin/python benchmarks/tricks.py [--database URL] [--requests 300] [--rounds 10]
-                                          [--lang en|ru|ur]
+                                          [--lang en|ru|ur] [--variants NAME ...]
 
 STYLE.md keeps a trick (a cache, a shortcut past a library) only where a benchmark shows it saves
 at least 5% of a page's CPU. Needs the database that `benchmarks/load.py` fills. Every page is
@@ -21,6 +21,8 @@ variant, shows the noise):
 - `Babel's template _()`: the templates' `_()`, `term()` and `label` through Flask-Babel's
   lookups on every call (as Flask-Babel installs them), instead of the product's, which find the
   translations once per rendering (`matchmaker.web.i18n`).
+- `review cards not kept`: the review queue's cards made and drawn on every view, as for a
+  view of cards not seen before, instead of written as kept (`review.cards.CardMemo`).
 - `+ number shortcuts`: counts and scores formatted without Babel's pattern machinery where the
   locale allows (filters the product had before and dropped: no page gained 5% from them;
   installed here for the measurement).
@@ -53,6 +55,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="per page and variant")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--lang", default="en", choices=["en", "ru", "ur"])
+    parser.add_argument("--variants", nargs="*", help="only these (with the product's two)")
     args = parser.parse_args()
 
     from matchmaker.models import firm as firm_model
@@ -90,8 +93,15 @@ def main() -> None:
         ),
         "search tsvector per call": _uncached((firm_model, "_search_document")),
         "Babel's template _()": lambda: _babel_template_gettext(app),
+        "review cards not kept": lambda: _cards_not_kept(app),
         "+ number shortcuts": lambda: _number_shortcuts(app),
     }
+    if args.variants:
+        unknown = set(args.variants) - set(variants)
+        if unknown:
+            parser.error(f"no such variant: {', '.join(sorted(unknown))}")
+        keep = {"product", "product again", *args.variants}
+        variants = {name: v for name, v in variants.items() if name in keep}
     for _name, client, path, headers in pages:
         for _ in range(20):  # warm up: templates, statement caches, prepared plans
             response = client.get(path, headers=headers)
@@ -142,6 +152,22 @@ def _uncached(*functions):
                 setattr(module, name, function)
 
     return installed
+
+
+@contextmanager
+def _cards_not_kept(app):
+    from matchmaker.review.cards import CardMemo
+
+    class NotKept(CardMemo):
+        def keep(self, key, card) -> None:
+            pass
+
+    kept = app.extensions.get("matchmaker.review_cards")
+    app.extensions["matchmaker.review_cards"] = NotKept()
+    try:
+        yield
+    finally:
+        app.extensions["matchmaker.review_cards"] = kept if kept is not None else CardMemo()
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from matchmaker import jobs
 from matchmaker.extensions import db
-from matchmaker.review.cards import queue_cards
+from matchmaker.review.cards import queue_cards_html
 from matchmaker.review.forms import (
     BulkChoiceForm,
     BulkDecisionForm,
@@ -91,7 +91,7 @@ def queue():
     return render_template(
         "review/queue.html",
         page=page,
-        cards=queue_cards(page.items, filter_args, widget),
+        cards_html=queue_cards_html(page.items, filter_args, widget),
         filters=filters,
         filter_args=filter_args,
         sectors=SECTORS,

@@ -1,0 +1,108 @@
+"""The review queue's kept cards (review/cards.py, `CardMemo`): a kept card is never stale after
+a write, each viewer gets their own CSRF token in it, and its key holds every value of its row."""
+
+import re
+from dataclasses import fields, replace
+from datetime import UTC, datetime
+
+from matchmaker.models import Proposal
+from matchmaker.review.cards import CardMemo, card_key
+from matchmaker.services.rows import FirmBrief, ProposalRow
+from tests.helpers import CSRF_RE, AuthActions, decide
+
+MEMO = "matchmaker.review_cards"
+TOKEN = re.compile(r'name="csrf_token" value="[^"]*"')
+
+
+def _cards(html: str) -> str:
+    return html.split('<ol class="proposals">')[1].split("</ol>")[0]
+
+
+def _kept_and_fresh(client, app, path: str, **headers) -> tuple[str, str]:
+    """The queue's cards as the next view writes them (kept ones among them) and as a view
+    with nothing kept draws them, each viewer's token left out."""
+    client.get(path, headers=headers)
+    kept = client.get(path, headers=headers).get_data(as_text=True)
+    app.extensions.pop(MEMO, None)
+    fresh = client.get(path, headers=headers).get_data(as_text=True)
+    return TOKEN.sub("", _cards(kept)), TOKEN.sub("", _cards(fresh))
+
+
+def test_a_kept_card_shows_what_the_last_write_changed(client, auth, world, db_session, app):
+    auth.login("staff@example.com")
+    path = "/review?status=all"
+    kept, fresh = _kept_and_fresh(client, app, path)
+    assert kept == fresh and "Indus Assemblers" in kept
+    assert len(app.extensions[MEMO]) == 2  # both cards are kept
+
+    assert decide(client, world.proposal_id, "approve", "Good fit").status_code == 302
+    kept, fresh = _kept_and_fresh(client, app, path)
+    assert kept == fresh
+    assert "Decided by staff@example.com" in kept and "“Good fit”" in kept
+
+    world.pk.name = "Indus Motors"
+    db_session.get(Proposal, world.other_proposal_id).score = 0.95
+    db_session.commit()
+    kept, fresh = _kept_and_fresh(client, app, path)
+    assert kept == fresh
+    assert "Indus Motors" in kept and "Indus Assemblers" not in kept
+    assert kept.index("Other Firm") < kept.index("Indus Motors")  # the new score first
+
+    for language in ("ru", "ur"):  # another language's view of the same cards
+        kept, fresh = _kept_and_fresh(client, app, path, **{"Accept-Language": language})
+        assert kept == fresh and "Decided by" not in kept
+
+
+def test_each_viewer_gets_their_own_csrf_token_in_the_kept_cards(
+    client, auth, world, make_user, app, db_session
+):
+    make_user("staff2@example.com", role="staff")
+    other = app.test_client()
+    auth.login("staff@example.com")
+    AuthActions(other).login("staff2@example.com")
+    first = client.get("/review").get_data(as_text=True)
+    second = other.get("/review").get_data(as_text=True)  # its cards are the kept ones
+    assert len(app.extensions[MEMO]) == 2
+    mine, theirs = (set(CSRF_RE.findall(_cards(html))) for html in (first, second))
+    assert len(mine) == 1 and len(theirs) == 1 and mine != theirs
+    assert "<!--csrf-token-->" not in second
+    # The second officer decides with the token their kept card carries.
+    version = re.search(r'name="version" value="(\d+)"', _cards(second)).group(1)
+    response = other.post(
+        f"/review/{world.proposal_id}",
+        data={"decision": "approve", "version": version, "csrf_token": theirs.pop()},
+    )
+    assert response.status_code == 302
+    assert db_session.get(Proposal, world.proposal_id).status == "approved"
+
+
+def _row() -> ProposalRow:
+    pk, by = FirmBrief(1, "PK-1", "Indus", "PK"), FirmBrief(2, "BY-1", "Neman", "BY")
+    return ProposalRow(
+        1, pk, by, 0.5, "approved", [{"code": "sectors_shared", "sectors": ["tractors"]}], 2,
+        "note", "sector", datetime(2026, 1, 1, tzinfo=UTC), "a@example.com", pk, "Meet us",
+    )  # fmt: skip
+
+
+def test_every_value_of_a_row_is_in_its_card_key():
+    row = _row()
+    other = {
+        "id": 9, "pk_firm": FirmBrief(1, "PK-1", "Indus Motors", "PK"),
+        "by_firm": FirmBrief(3, "BY-3", "Neman", "BY"), "score": 0.51, "status": "rejected",
+        "reasons": [{"code": "sectors_shared", "sectors": ["buses"]}], "version": 3,
+        "note": "other", "reject_reason": "capacity", "decided_at": datetime(2026, 1, 2),
+        "decided_by_email": "b@example.com", "requested_by": None, "request_message": None,
+    }  # fmt: skip
+    assert set(other) == {f.name for f in fields(ProposalRow)}  # a new field needs a case here
+    for name, value in other.items():
+        assert card_key(replace(row, **{name: value})) != card_key(row), name
+    assert card_key(replace(row, reasons=["Related."])) != card_key(replace(row, reasons=[]))
+    assert card_key(_row()) == card_key(row)
+
+
+def test_the_kept_cards_are_bounded():
+    memo = CardMemo(held=3)
+    for n in range(10):
+        memo.keep(("view", n), f"<li>{n}</li>")
+        assert len(memo) <= 3
+    assert memo.get(("view", 9)) == "<li>9</li>"
