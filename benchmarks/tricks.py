@@ -23,6 +23,8 @@ variant, shows the noise):
   translations once per rendering (`matchmaker.web.i18n`).
 - `review cards not kept`: the review queue's cards made and drawn on every view, as for a
   view of cards not seen before, instead of written as kept (`review.cards.CardMemo`).
+- `Flask's JSON`: the API's bodies written by Flask's own provider (Python's json) instead of
+  orjson (`web.json_provider.OrjsonProvider`).
 - `+ number shortcuts`: counts and scores formatted without Babel's pattern machinery where the
   locale allows (filters the product had before and dropped: no page gained 5% from them;
   installed here for the measurement).
@@ -72,6 +74,7 @@ def main() -> None:
         ("/review", officer, "/review", {}),
         ("thread page", firm, f"/messages/{thread_id}", {}),
         ("API list", api, "/api/v1/proposals", bearer),
+        ("API firm search", api, "/api/v1/firms?q=transformer", bearer),
         ("account", firm, "/auth/account", {}),
     ]
     variants = {
@@ -94,6 +97,7 @@ def main() -> None:
         "search tsvector per call": _uncached((firm_model, "_search_document")),
         "Babel's template _()": lambda: _babel_template_gettext(app),
         "review cards not kept": lambda: _cards_not_kept(app),
+        "Flask's JSON": lambda: _flask_json(app),
         "+ number shortcuts": lambda: _number_shortcuts(app),
     }
     if args.variants:
@@ -168,6 +172,18 @@ def _cards_not_kept(app):
         yield
     finally:
         app.extensions["matchmaker.review_cards"] = kept if kept is not None else CardMemo()
+
+
+@contextmanager
+def _flask_json(app):
+    from flask.json.provider import DefaultJSONProvider
+
+    ours = app.json
+    app.json = DefaultJSONProvider(app)
+    try:
+        yield
+    finally:
+        app.json = ours
 
 
 @contextmanager

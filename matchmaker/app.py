@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from matchmaker import config as config_module
 from matchmaker.web import assets
+from matchmaker.web.json_provider import OrjsonProvider
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.url_map.converters["int"] = DatabaseId
+    app.json = OrjsonProvider(app)
     app.config.from_object(config_module.Config)
     app.config.from_pyfile("config.py", silent=True)
     config_module.apply_environment(app.config)
