@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
@@ -14,6 +15,7 @@ from wtforms.widgets import HiddenInput
 
 from matchmaker.services.review import DECISIONS, MAX_NOTE, REJECT_REASONS
 from matchmaker.web.forms import choices
+from matchmaker.web.urls import built_once
 
 
 def N_(text: str) -> str:
@@ -38,10 +40,10 @@ BULK_CHOICES = {
 class DecisionWidget:
     """What the page draws a DecisionForm from for each of its proposals (the queue has one a
     row): the fields' names and limits, and the parts that are the same in every row, in the
-    reader's language and escaped, made once per page (`decision_widget`)."""
+    reader's language and escaped, made once per language (`decision_widget`); the CSRF field
+    is the request's."""
 
     names: dict[str, str]  # field -> the name it is posted under
-    csrf_input: Markup
     note_label: Markup
     note_attributes: Markup  # name, rows, maxlength of the note's <textarea>
     reason_label: Markup
@@ -49,8 +51,14 @@ class DecisionWidget:
     buttons: Markup
     _options: dict[str | None, Markup] = field(default_factory=dict)
 
+    @property
+    def csrf_input(self) -> Markup:
+        """The CSRF field with the request's token (Flask-WTF's, the session's own)."""
+        return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+
     def reason_options(self, selected: str | None) -> Markup:
-        """The reasons' <option>s, `selected` marked: made once per page and selection."""
+        """The reasons' <option>s, `selected` marked: made once per language and selection
+        (a stored reason: one of REASON_CHOICES' codes, or none)."""
         if selected not in self._options:
             chosen = selected or ""
             self._options[selected] = Markup("").join(
@@ -61,16 +69,22 @@ class DecisionWidget:
         return self._options[selected]
 
 
-def decision_widget(gettext: Callable[[str], str]) -> DecisionWidget:
-    """The DecisionForm's parts for a page, its texts through `gettext` (the page's catalogue),
-    without a form object: the same fields, names and limits as DecisionForm (a test compares
-    them). With the bulk bar drawn the same way, against a DecisionForm and a BulkChoiceForm
-    per request with their lazy texts: /review 31.69 -> 28.44 M instructions per request
-    (benchmarks/instructions.py --requests 10 /review)."""
+def decision_widget() -> DecisionWidget:
+    """The DecisionForm's parts in the reader's language, without a form object: the same
+    fields, names and limits as DecisionForm (a test compares them in every language). With
+    the bulk bar drawn the same way, against a DecisionForm and a BulkChoiceForm per request
+    with their lazy texts: /review 31.69 -> 28.44 M instructions per request
+    (benchmarks/instructions.py --requests 10 /review). Made once per language and kept with
+    the app (`built_once`), where it was made on each view: /review 13.18 -> 12.99."""
+    language = str(get_locale())
+    return built_once(("decision widget", language), _decision_widget)
+
+
+def _decision_widget() -> DecisionWidget:
+    gettext = get_translations().ugettext
     names = {name: name for name in ("decision", "note", "reject_reason", "version", "next")}
     return DecisionWidget(
         names=names,
-        csrf_input=Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf(),
         note_label=escape(gettext(NOTE_LABEL)),
         note_attributes=Markup('name="note" rows="%s" maxlength="%s"') % (NOTE_ROWS, MAX_NOTE),
         reason_label=escape(gettext(REASON_LABEL)),

@@ -87,7 +87,7 @@ def queue():
     )
     filter_args = _filter_args(args)
     gettext = get_translations().ugettext
-    widget = decision_widget(gettext)
+    widget = decision_widget()
     return render_template(
         "review/queue.html",
         page=page,
@@ -111,7 +111,7 @@ def detail(proposal_id: int):
     return render_template(
         "review/detail.html",
         proposal=proposal,
-        widget=decision_widget(get_translations().ugettext),
+        widget=decision_widget(),
         history=audit_trail.proposal_history(db.session, proposal_id),
         filter_args=filter_args,
         next_id=next_id,

@@ -40,28 +40,37 @@ def test_a_url_pattern_gives_url_for_s_url(app, endpoint, key, values):
             assert pattern(n) == url_for(endpoint, **{key: n}, **values)
 
 
-def test_the_decision_widget_is_the_decision_form_s(page_context):
-    form = DecisionForm()
-    widget = decision_widget(get_translations().ugettext)
-    assert set(widget.names) | {"csrf_token"} == set(form._fields)
-    assert all(widget.names[name] == form[name].name for name in widget.names)
-    token = form.csrf_token
-    assert str(widget.csrf_input) == (
-        f'<input type="hidden" name="{token.name}" value="{token.current_token}">'
-    )
-    assert widget.note_label == str(form.note.label.text)
-    assert widget.reason_label == str(form.reject_reason.label.text)
-    assert widget.reasons == [(c.value, str(c.label)) for c in form.reject_reason.choices]
-    assert str(widget.note_attributes) == 'name="note" rows="2" maxlength="2000"'
-    for choice in form.decision.choices:
-        assert (
-            f'<button type="submit" name="decision" value="{choice.value}" '
-            f'class="{choice.value}">{choice.label}</button>'
-        ) in widget.buttons
-    for value, _ in widget.reasons:
-        options = widget.reason_options(value or None)
-        assert options.count(" selected") == 1
-        assert f'<option value="{value}" selected>' in options
+def test_the_decision_widget_is_the_decision_form_s(page_context, app):
+    """The widget is made once per language and kept: in each language it is DecisionForm's,
+    with the request's own CSRF token."""
+
+    def check() -> None:
+        form = DecisionForm()
+        widget = decision_widget()
+        assert widget is decision_widget()  # kept
+        assert set(widget.names) | {"csrf_token"} == set(form._fields)
+        assert all(widget.names[name] == form[name].name for name in widget.names)
+        token = form.csrf_token
+        assert str(widget.csrf_input) == (
+            f'<input type="hidden" name="{token.name}" value="{token.current_token}">'
+        )
+        assert widget.note_label == str(form.note.label.text)
+        assert widget.reason_label == str(form.reject_reason.label.text)
+        assert widget.reasons == [(c.value, str(c.label)) for c in form.reject_reason.choices]
+        assert str(widget.note_attributes) == 'name="note" rows="2" maxlength="2000"'
+        for choice in form.decision.choices:
+            assert (
+                f'<button type="submit" name="decision" value="{choice.value}" '
+                f'class="{choice.value}">{choice.label}</button>'
+            ) in widget.buttons
+
+    check()
+    for other in LANGUAGES:  # the same app, another language, another session's token
+        with (
+            app.app_context(),
+            app.test_request_context("/review", headers={"Accept-Language": other}),
+        ):
+            check()
 
 
 @pytest.mark.parametrize("chosen", [None, "", "approve", "reject", "other"])
