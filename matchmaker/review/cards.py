@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
 
-from flask import current_app, get_template_attribute, request
+from flask import current_app, request
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup, escape
 
@@ -98,7 +98,7 @@ _SHOWN = attrgetter(*(f.name for f in fields(ProposalRow) if f.name != "reasons"
 
 
 def card_key(p: ProposalRow) -> tuple[Any, ...]:
-    """Every value of a proposal's row (its card shows them), as a key."""
+    """Every value of a proposal's row, as a key (a card shows most of them)."""
     reasons = p.reasons or ()
     if all(isinstance(r, str) for r in reasons):
         shown_reasons: Any = tuple(reasons)
@@ -108,10 +108,11 @@ def card_key(p: ProposalRow) -> tuple[Any, ...]:
 
 
 class CardMemo:
-    """The markup of the cards drawn lately, keyed by the view's language and address and by
-    every value of the card's row (`card_key`), so a kept card is never stale: a decision, a
-    firm renamed or a new score makes another key. At most `held` cards; when full, it starts
-    again empty (a bound on memory, about 2 KB a card). One per app and process.
+    """The markup of the cards drawn lately, keyed by the card's template, the view's language
+    and address and every value of the card's row (`card_key`), so a kept card is never
+    stale: a decision, a firm renamed, a new score or the template reloaded in debug mode makes
+    another key. It holds at most `held` characters of markup (a card is about 1,900; its
+    key's texts are the card's own), the oldest cards going first. One per app and process.
 
     The next view of a queue page shows the cards of the last one but the one decided: /review
     with its 25 cards kept 18.83 -> 13.18 M instructions per request against the cards made
@@ -119,24 +120,38 @@ class CardMemo:
     for cards not seen before, +36% CPU (benchmarks/tricks.py, "review cards not kept"), about
     +10% against the page before the cards were kept (their keys, a macro call per card)."""
 
-    def __init__(self, held: int = 2048) -> None:
+    def __init__(self, held: int = 2_000_000) -> None:
         self.held = held
         self._cards: dict[tuple[Any, ...], Markup] = {}
+        self._size = 0  # the characters held
 
     def __len__(self) -> int:
         return len(self._cards)
+
+    @property
+    def size(self) -> int:
+        return self._size
 
     def get(self, key: tuple[Any, ...]) -> Markup | None:
         return self._cards.get(key)
 
     def keep(self, key: tuple[Any, ...], card: Markup) -> None:
-        if len(self._cards) >= self.held:
-            self._cards.clear()
+        if len(card) > self.held or key in self._cards:
+            return
+        while self._size + len(card) > self.held:  # a dict keeps its keys in insertion order
+            self._size -= len(self._cards.pop(next(iter(self._cards))))
         self._cards[key] = card
+        self._size += len(card)
+
+
+MEMO = "matchmaker.review_cards"
 
 
 def card_memo() -> CardMemo:
-    return current_app.extensions.setdefault("matchmaker.review_cards", CardMemo())
+    memo = current_app.extensions.get(MEMO)
+    if memo is None:
+        memo = current_app.extensions[MEMO] = CardMemo()
+    return memo
 
 
 def queue_cards_html(
@@ -146,11 +161,11 @@ def queue_cards_html(
     (`queue_cards`), drawn by templates/review/_card.html and kept; then the viewer's CSRF
     token written in every card's form."""
     memo = card_memo()
-    view = (str(get_locale()), request.script_root, request.full_path)
+    template = current_app.jinja_env.get_template("review/_card.html")
+    view = (template, str(get_locale()), request.script_root, request.full_path)
     keys = [(view, card_key(p)) for p in rows]
     drawn = [memo.get(key) for key in keys]
     if None in drawn:
-        draw = get_template_attribute("review/_card.html", "card")
         names = widget.names
         page = CardPage(
             widget,
@@ -164,6 +179,6 @@ def queue_cards_html(
         todo = [i for i, card in enumerate(drawn) if card is None]
         made = queue_cards([rows[i] for i in todo], filter_args, widget)
         for i, card in zip(todo, made, strict=True):
-            drawn[i] = draw(card, page)
+            drawn[i] = template.module.card(card, page)
             memo.keep(keys[i], drawn[i])
     return Markup("").join(drawn).replace(CSRF_SLOT, widget.csrf_input)

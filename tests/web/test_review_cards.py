@@ -5,12 +5,13 @@ import re
 from dataclasses import fields, replace
 from datetime import UTC, datetime
 
+from markupsafe import Markup
+
 from matchmaker.models import Proposal
-from matchmaker.review.cards import CardMemo, card_key
+from matchmaker.review.cards import MEMO, CardMemo, card_key
 from matchmaker.services.rows import FirmBrief, ProposalRow
 from tests.helpers import CSRF_RE, AuthActions, decide
 
-MEMO = "matchmaker.review_cards"
 TOKEN = re.compile(r'name="csrf_token" value="[^"]*"')
 
 
@@ -18,13 +19,15 @@ def _cards(html: str) -> str:
     return html.split('<ol class="proposals">')[1].split("</ol>")[0]
 
 
-def _kept_and_fresh(client, app, path: str, **headers) -> tuple[str, str]:
+def _kept_and_fresh(client, app, path: str, root: str = "", **headers) -> tuple[str, str]:
     """The queue's cards as the next view writes them (kept ones among them) and as a view
-    with nothing kept draws them, each viewer's token left out."""
-    client.get(path, headers=headers)
-    kept = client.get(path, headers=headers).get_data(as_text=True)
+    with nothing kept draws them, each viewer's token left out; `root`: the script root the
+    app is served under."""
+    environ = {"SCRIPT_NAME": root} if root else None
+    client.get(path, headers=headers, environ_overrides=environ)
+    kept = client.get(path, headers=headers, environ_overrides=environ).get_data(as_text=True)
     app.extensions.pop(MEMO, None)
-    fresh = client.get(path, headers=headers).get_data(as_text=True)
+    fresh = client.get(path, headers=headers, environ_overrides=environ).get_data(as_text=True)
     return TOKEN.sub("", _cards(kept)), TOKEN.sub("", _cards(fresh))
 
 
@@ -51,6 +54,21 @@ def test_a_kept_card_shows_what_the_last_write_changed(client, auth, world, db_s
     for language in ("ru", "ur"):  # another language's view of the same cards
         kept, fresh = _kept_and_fresh(client, app, path, **{"Accept-Language": language})
         assert kept == fresh and "Decided by" not in kept
+
+
+def test_a_kept_card_links_under_its_own_view_s_address(client, auth, world, app):
+    """The cards' links keep the queue's filters, and `next` its address: a card kept for one
+    address, or one script root, is not written on another."""
+    auth.login("staff@example.com")
+    for path, root in (("/review?status=all&sort=newest", ""), ("/review?status=all", "/edb")):
+        client.get("/review?status=all")  # the cards kept for this address, under no root
+        kept, fresh = _kept_and_fresh(client, app, path, root)
+        assert kept == fresh
+        assert f'value="{path.replace("&", "&amp;")}"' in kept  # where a decision leads
+        if root:
+            assert f'href="{root}/review/{world.proposal_id}?status=all"' in kept
+        else:
+            assert "sort=newest" in kept.split('href="')[1].split('"')[0]
 
 
 def test_each_viewer_gets_their_own_csrf_token_in_the_kept_cards(
@@ -98,11 +116,15 @@ def test_every_value_of_a_row_is_in_its_card_key():
         assert card_key(replace(row, **{name: value})) != card_key(row), name
     assert card_key(replace(row, reasons=["Related."])) != card_key(replace(row, reasons=[]))
     assert card_key(_row()) == card_key(row)
+    assert hash(card_key(row)) == hash(card_key(_row()))  # a key: every part hashable
 
 
-def test_the_kept_cards_are_bounded():
-    memo = CardMemo(held=3)
-    for n in range(10):
-        memo.keep(("view", n), f"<li>{n}</li>")
-        assert len(memo) <= 3
-    assert memo.get(("view", 9)) == "<li>9</li>"
+def test_the_kept_cards_are_bounded_by_their_characters_the_oldest_going_first():
+    memo = CardMemo(held=30)
+    cards = [Markup(f"<li>{n:06}</li>") for n in range(10)]  # 15 characters each
+    for n, card in enumerate(cards):
+        memo.keep(("view", n), card)
+        assert memo.size <= 30 and memo.size == sum(len(c) for c in memo._cards.values())
+    assert [memo.get(("view", n)) for n in (7, 8, 9)] == [None, cards[8], cards[9]]
+    memo.keep(("view", 10), Markup("<li>" + "x" * 40 + "</li>"))  # more than it holds
+    assert memo.get(("view", 10)) is None and len(memo) == 2
