@@ -121,10 +121,10 @@ def test_every_value_of_a_row_is_in_its_card_key():
 
 def test_the_kept_cards_are_bounded_by_their_characters_the_oldest_going_first():
     memo = CardMemo(held=30)
-    cards = [Markup(f"<li>{n:06}</li>") for n in range(10)]  # 15 characters each
+    cards = [Markup("<li>%s</li>") % f"{n:06}" for n in range(10)]  # 15 characters each
     for n, card in enumerate(cards):
         memo.keep(("view", n), card)
         assert memo.size <= 30 and memo.size == sum(len(c) for c in memo._cards.values())
     assert [memo.get(("view", n)) for n in (7, 8, 9)] == [None, cards[8], cards[9]]
-    memo.keep(("view", 10), Markup("<li>" + "x" * 40 + "</li>"))  # more than it holds
+    memo.keep(("view", 10), Markup("<li>%s</li>") % ("x" * 40))  # more than it holds
     assert memo.get(("view", 10)) is None and len(memo) == 2
