@@ -160,18 +160,18 @@ def _uncached(*functions):
 
 @contextmanager
 def _cards_not_kept(app):
-    from matchmaker.review.cards import CardMemo
+    from matchmaker.review.cards import MEMO, CardMemo
 
     class NotKept(CardMemo):
         def keep(self, key, card) -> None:
             pass
 
-    kept = app.extensions.get("matchmaker.review_cards")
-    app.extensions["matchmaker.review_cards"] = NotKept()
+    kept = app.extensions.get(MEMO)
+    app.extensions[MEMO] = NotKept()
     try:
         yield
     finally:
-        app.extensions["matchmaker.review_cards"] = kept if kept is not None else CardMemo()
+        app.extensions[MEMO] = kept if kept is not None else CardMemo()
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """The review queue's cards as the template shows them: each proposal's row with its links,
 score, status, reasons and texts ready, made in one pass over the page
-(templates/review/queue.html).
+(templates/review/_card.html draws each).
 
 Against url_for, Flask-Babel's lookups and four macros per card (score bar, status, reasons,
 decision form), the queue of 25 cards: 42.19 -> 31.69 M instructions per request
@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 from operator import attrgetter
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import current_app, request
 from flask_babel import get_locale, get_translations
@@ -85,13 +85,10 @@ CSRF_SLOT = Markup("<!--csrf-token-->")
 class CardPage:
     """What every card of one view of the queue shows the same."""
 
+    csrf_input: ClassVar[Markup] = CSRF_SLOT  # a kept card's; the view writes its token there
     widget: DecisionWidget
-    csrf_input: Markup
     and_text: Markup
     here: Markup  # the queue's address, where a decision leads back to
-    version_name: str
-    next_name: str
-    reason_name: str
 
 
 _SHOWN = attrgetter(*(f.name for f in fields(ProposalRow) if f.name != "reasons"))
@@ -166,16 +163,7 @@ def queue_cards_html(
     keys = [(view, card_key(p)) for p in rows]
     drawn = [memo.get(key) for key in keys]
     if None in drawn:
-        names = widget.names
-        page = CardPage(
-            widget,
-            CSRF_SLOT,
-            escape(get_translations().ugettext(AND)),
-            escape(request.full_path),
-            names["version"],
-            names["next"],
-            names["reject_reason"],
-        )
+        page = CardPage(widget, escape(get_translations().ugettext(AND)), escape(request.full_path))
         todo = [i for i, card in enumerate(drawn) if card is None]
         made = queue_cards([rows[i] for i in todo], filter_args, widget)
         for i, card in zip(todo, made, strict=True):

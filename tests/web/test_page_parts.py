@@ -216,7 +216,7 @@ UNESCAPED = {
     "review/_card.html": {
         "p.id", "p.version", "p.status", "s.level", "s.percent",  # numbers and codes of ours
         "page.and_text", "page.here",  # escaped once for the page (review/cards.py)
-        "page.version_name", "page.next_name", "page.reason_name",  # the form's field names
+        "names['version']", "names['next']", "names['reject_reason']",  # the form's field names
         "page.csrf_input",  # CSRF_SLOT, the page's token written there (review/cards.py)
         "widget.note_label", "widget.note_attributes",
         "widget.reason_label", "widget.buttons", "c.reason_options",  # review/forms.py
