@@ -26,10 +26,12 @@ the following requests work again (tests/faults/test_database_outage.py).
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
 
+import orjson
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Connection, event
@@ -54,9 +56,22 @@ def init_app(app: Flask, db: SQLAlchemy) -> None:
 def engine_options(config: dict[str, Any]) -> dict[str, Any]:
     """The engine's options for the configured database (see the module's docstring)."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("json_deserializer", json_loads)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options.setdefault("isolation_level", "AUTOCOMMIT")
     return options
+
+
+def json_loads(text: str | bytes) -> Any:
+    """The JSON columns' values (a proposal's reasons and signals, a participant's unavailable
+    slots) as read: by orjson, and by the standard library for what orjson refuses and it
+    reads (NaN, Infinity, lone surrogates), so every stored value reads as before. Against
+    json.loads, in M instructions per request (benchmarks/instructions.py --requests 10):
+    /review 13.07 -> 12.66, the API list 6.65 -> 6.33."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def reads_only(statement: str) -> bool:
