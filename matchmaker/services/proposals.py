@@ -60,12 +60,22 @@ SEARCH_FIRMS_LISTED = 500
 PROPOSALS = Proposal.__table__
 COUNTS = ProposalCount.__table__
 
-SORTS = {
-    "score": (PROPOSALS.c.score.desc(), PROPOSALS.c.id),
-    "score_asc": (PROPOSALS.c.score.asc(), PROPOSALS.c.id),
-    "newest": (PROPOSALS.c.id.desc(),),
-    "decided": (PROPOSALS.c.decided_at.desc(), PROPOSALS.c.id.desc()),
+# The orders of the lists, on the columns `c` of the proposals (the table's, or a page's of it).
+SORTS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    "score": lambda c: (c.score.desc(), c.id),
+    "score_asc": lambda c: (c.score.asc(), c.id),
+    "newest": lambda c: (c.id.desc(),),
+    "decided": lambda c: (c.decided_at.desc(), c.id.desc()),
 }
+
+
+def _order(f: QueueFilter, c: Any) -> tuple[Any, ...]:
+    """The queue's order under these filters, on the proposals' columns `c`."""
+    order = SORTS.get(f.sort, SORTS["score"])(c)
+    if f.status == Status.PROPOSED and f.sort in ("score", "", None):
+        # What a firm asked for comes first in the open queue, then the engine's by score.
+        order = (c.requested_by_firm_id.is_(None), *order)
+    return order
 
 
 def _firms_matching(q: str) -> Select:
@@ -109,17 +119,41 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
         stmt = stmt.where(Proposal.score >= f.min_score)
     if f.max_score is not None:
         stmt = stmt.where(Proposal.score <= f.max_score)
-    order = SORTS.get(f.sort, SORTS["score"])
-    if f.status == Status.PROPOSED and f.sort in ("score", "", None):
-        # What a firm asked for comes first in the open queue, then the engine's by score.
-        order = (PROPOSALS.c.requested_by_firm_id.is_(None), *order)
-    return stmt.order_by(*order)
+    return stmt.order_by(*_order(f, PROPOSALS.c))
+
+
+# A page's proposals are found, ordered and limited on the proposals alone (`_page_base`),
+# then read with both firms and the deciding officer (`PagedRows.shown`). Joined before the
+# limit, PostgreSQL 15 planned each firm's join as a Memoize over the firms, whose hash table it
+# builds for every run however few rows the page takes: 0.45 ms for the queue's statement alone
+# against 0.16 (pgbench -M prepared, this machine); benchmarks/pages.py, PostgreSQL CPU per
+# request: /review 0.73 -> 0.45 ms, API list 0.71 -> 0.38 (see the note of issue 17).
+PAGE_COLUMNS = (
+    "id",
+    "score",
+    "status",
+    "reasons",
+    "version",
+    "note",
+    "reject_reason",
+    "decided_at",
+    "decided_by_id",
+    "requested_by_firm_id",
+    "request_message",
+    "pk_firm_id",
+    "by_firm_id",
+)
 
 
 @cache
-def _rows_base() -> Select:
-    # Built once: labelled columns of aliases cost more to build than the query to run
-    # (benchmarks/tricks.py, built per call: the API list +41% CPU, /review +18%; en).
+def _page_base() -> Select:
+    """The proposals' own columns a list's rows show (and their firms' ids)."""
+    return select(*(PROPOSALS.c[name] for name in PAGE_COLUMNS))
+
+
+def _with_firms(p: Any) -> Select:
+    """The rows' columns, in `_rows`'s order, of the proposals `p` (the table, or a page of it)
+    with both firms and the deciding officer joined."""
     firms, users = Firm.__table__, User.__table__
     pk, by = firms.alias("pk"), firms.alias("by")
     brief = (
@@ -127,26 +161,59 @@ def _rows_base() -> Select:
         for side, firm in (("pk", pk), ("by", by))
         for column in (firm.c.id, firm.c.ref, firm.c.name, firm.c.country)
     )
-    p = PROPOSALS.c
+    c = p.c
     return (
         select(
-            p.id,
-            p.score,
-            p.status,
-            p.reasons,
-            p.version,
-            p.note,
-            p.reject_reason,
-            p.decided_at,
+            c.id,
+            c.score,
+            c.status,
+            c.reasons,
+            c.version,
+            c.note,
+            c.reject_reason,
+            c.decided_at,
             users.c.email.label("decided_by_email"),
-            p.requested_by_firm_id,
-            p.request_message,
+            c.requested_by_firm_id,
+            c.request_message,
             *brief,
         )
-        .join_from(PROPOSALS, pk, p.pk_firm_id == pk.c.id)
-        .join(by, p.by_firm_id == by.c.id)
-        .outerjoin(users, p.decided_by_id == users.c.id)
+        .join_from(p, pk, c.pk_firm_id == pk.c.id)
+        .join(by, c.by_firm_id == by.c.id)
+        .outerjoin(users, c.decided_by_id == users.c.id)
     )
+
+
+@cache
+def _rows_base() -> Select:
+    # Built once: labelled columns of aliases cost more to build than the query to run
+    # (benchmarks/tricks.py, built per call: the API list +41% CPU, /review +18%; en).
+    return _with_firms(PROPOSALS)
+
+
+class PagedRows:
+    """A list of proposals: `rows` (from `_page_base`, filtered and ordered by `order`), which
+    `paginate` limits to a page, and `shown`, that page read with the firms and the deciding
+    officer, in the same order (and with any `window_total` of `rows`)."""
+
+    def __init__(self, rows: Select, order: Callable[[Any], tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self._order = order
+        self._shown: tuple[Select, Select] | None = None  # the limited `rows`, its page's read
+
+    def shown(self, limited: Select) -> Select:
+        # `paginate` limits a statement once (pages._bounded): the page's read is built once.
+        if self._shown is None or self._shown[0] is not limited:
+            page = limited.subquery("page")
+            wide = _with_firms(page)
+            if "window_total" in page.c:
+                wide = wide.add_columns(page.c.window_total)
+            self._shown = (limited, wide.order_by(*self._order(page.c)))
+        return self._shown[1]
+
+
+def _paged(f: QueueFilter, rows: Select | None = None) -> PagedRows:
+    """The list under these filters (of `rows`, by default every proposal's page columns)."""
+    return PagedRows(_filtered(_page_base() if rows is None else rows, f), lambda c: _order(f, c))
 
 
 def _rows(staff: bool):
@@ -154,7 +221,7 @@ def _rows(staff: bool):
 
     def make(rows: list[Row[Any]]) -> list[ProposalRow]:
         shown = []
-        # The columns of _rows_base, in its order (unpacked: cheaper than names, row by row).
+        # The columns of _with_firms, in its order (unpacked: cheaper than names, row by row).
         for (
             proposal_id,
             score,
@@ -215,12 +282,14 @@ def queue_page(
     one query, the matching firms of a search looked up once for the page and its count."""
     require_staff(actor)
     filters = _with_search_firms(session, filters)
+    listed = _queue_statement(filters)
     return paginate(
         session,
-        _queue_statement(filters),
+        listed.rows,
         _rows(staff=True),
         page=page,
         per_page=per_page,
+        shown=listed.shown,
         count=lambda: _filtered(select(Proposal.id), filters),
         kept_total=_kept_total(session, filters),
     )
@@ -231,7 +300,7 @@ def _by_status_alone(f: QueueFilter) -> bool:
     return not (f.sector or f.q or f.min_score is not None or f.max_score is not None)
 
 
-def _queue_statement(f: QueueFilter) -> Select:
+def _queue_statement(f: QueueFilter) -> PagedRows:
     """The queue's rows under these filters. By status alone, built once per status and order,
     as the API list's are (where it was built per request: /review 23.25 -> 22.29 M
     instructions per request, benchmarks/instructions.py --requests 10), with the total kept
@@ -239,13 +308,13 @@ def _queue_statement(f: QueueFilter) -> Select:
     21.81; the API list, the same for its total, 11.90 -> 11.64)."""
     if _by_status_alone(f):
         return _queue_by_status(f.status, f.sort)
-    return _filtered(_rows_base(), f)
+    return _paged(f)
 
 
 @lru_cache(maxsize=64)  # the values come from the address: a bounded cache
-def _queue_by_status(status: str, sort: str) -> Select:
-    rows = _filtered(_rows_base(), QueueFilter(status=status, sort=sort))
-    return rows.add_columns(_kept_total_column(status))
+def _queue_by_status(status: str, sort: str) -> PagedRows:
+    f = QueueFilter(status=status, sort=sort)
+    return _paged(f, _page_base().add_columns(_kept_total_column(status)))
 
 
 def _kept_total_column(status: str) -> Label[int]:
@@ -266,7 +335,7 @@ def _visible(stmt: Select, user: User, status: str) -> Select:
         return _filtered(stmt, QueueFilter(status=status or "all"))
     if user.firm_id is None:
         return stmt.where(false())
-    return stmt.where(approved_for(user.firm_id)).order_by(*SORTS["score"])
+    return stmt.where(approved_for(user.firm_id)).order_by(*SORTS["score"](PROPOSALS.c))
 
 
 # The API list's statements are built once (for staff per status, for a firm with the firm a
@@ -274,26 +343,27 @@ def _visible(stmt: Select, user: User, status: str) -> Select:
 # built its filters and order and read the total in a round trip of its own
 # (benchmarks/instructions.py, API list: 15.20 -> 14.94 M instructions per request).
 @cache
-def _staff_list(status: str) -> Select:
+def _staff_list(status: str) -> PagedRows:
     """Every proposal of a status ("": of any), with the total of the counts kept per status."""
-    rows = _filtered(_rows_base(), QueueFilter(status=status or "all"))
-    return rows.add_columns(_kept_total_column(status))
+    f = QueueFilter(status=status or "all")
+    return _paged(f, _page_base().add_columns(_kept_total_column(status)))
 
 
 @cache
-def _introductions_list() -> Select:
+def _introductions_list() -> PagedRows:
     """The approved introductions of the firm `firm_id`, best first, with their number."""
-    shown = _rows_base().where(approved_for(bindparam("firm_id"))).order_by(*SORTS["score"])
-    return shown.add_columns(func.count().over().label("window_total"))
+    best = SORTS["score"]
+    rows = _page_base().where(approved_for(bindparam("firm_id"))).order_by(*best(PROPOSALS.c))
+    return PagedRows(rows.add_columns(func.count().over().label("window_total")), best)
 
 
-def _visible_list(user: User, status: str) -> tuple[Select, dict[str, Any]]:
-    """The statement of the list the user sees and its parameters."""
+def _visible_list(user: User, status: str) -> tuple[PagedRows, dict[str, Any]]:
+    """The list the user sees and its statement's parameters."""
     if user.is_staff:
         known = status if status in STATUSES else ""
         return _staff_list(known), {}
     if user.firm_id is None:
-        return _visible(_rows_base(), user, status), {}
+        return PagedRows(_visible(_page_base(), user, status), SORTS["score"]), {}
     return _introductions_list(), {"firm_id": user.firm_id}
 
 
@@ -302,13 +372,14 @@ def visible_page(
 ) -> Page[ProposalRow]:
     """Staff: every proposal (optionally of one status); a firm: its approved introductions.
     The total comes with the rows; a page past the end counts apart."""
-    stmt, params = _visible_list(user, status)
+    listed, params = _visible_list(user, status)
     return paginate(
         session,
-        stmt,
+        listed.rows,
         _rows(user.is_staff),
         page=page,
         per_page=per_page,
+        shown=listed.shown,
         params=params,
         count=lambda: _visible(select(Proposal.id), user, status),
         kept_total=_kept_total(session, QueueFilter(status=status or "all"))
