@@ -21,8 +21,10 @@ variant, shows the noise):
 - `Babel's template _()`: the templates' `_()`, `term()` and `label` through Flask-Babel's
   lookups on every call (as Flask-Babel installs them), instead of the product's, which find the
   translations once per rendering (`matchmaker.web.i18n`).
-- `review cards not kept`: the review queue's cards made and drawn on every view, as for a
-  view of cards not seen before, instead of written as kept (`review.cards.CardMemo`).
+- `review cards not kept`: the review queue's content and cards made and drawn on every view,
+  as for a view of cards not seen before, instead of written as kept (`review.cards.CardMemo`).
+- `review content not kept`: the queue's content drawn on every view, its cards written as kept,
+  as for the view after a decision on one of them.
 - `Flask's JSON`: the API's bodies written by Flask's own provider (Python's json) instead of
   orjson (`web.json_provider.OrjsonProvider`).
 - `+ number shortcuts`: counts and scores formatted without Babel's pattern machinery where the
@@ -61,6 +63,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from matchmaker.models import firm as firm_model
+    from matchmaker.review import cards
     from matchmaker.services import firms, introductions, messaging, proposals, unread
 
     state = Path(tempfile.mkdtemp(prefix="matchmaker-tricks-"))
@@ -96,7 +99,8 @@ def main() -> None:
         ),
         "search tsvector per call": _uncached((firm_model, "_search_document")),
         "Babel's template _()": lambda: _babel_template_gettext(app),
-        "review cards not kept": lambda: _cards_not_kept(app),
+        "review cards not kept": lambda: _not_kept(app, cards.MEMO, cards.CONTENT_MEMO),
+        "review content not kept": lambda: _not_kept(app, cards.CONTENT_MEMO),
         "Flask's JSON": lambda: _flask_json(app),
         "+ number shortcuts": lambda: _number_shortcuts(app),
     }
@@ -159,19 +163,21 @@ def _uncached(*functions):
 
 
 @contextmanager
-def _cards_not_kept(app):
-    from matchmaker.review.cards import MEMO, CardMemo
+def _not_kept(app, *names: str):
+    from matchmaker.review.cards import CardMemo
 
     class NotKept(CardMemo):
         def keep(self, key, card) -> None:
             pass
 
-    kept = app.extensions.get(MEMO)
-    app.extensions[MEMO] = NotKept()
+    kept = {name: app.extensions.get(name) for name in names}
+    for name in names:
+        app.extensions[name] = NotKept()
     try:
         yield
     finally:
-        app.extensions[MEMO] = kept if kept is not None else CardMemo()
+        for name, memo in kept.items():
+            app.extensions[name] = memo if memo is not None else CardMemo()
 
 
 @contextmanager

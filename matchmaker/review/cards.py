@@ -12,7 +12,10 @@ for the page, and each card's reasons' <option>s are ready: against the template
 Each card's markup is drawn by templates/review/_card.html and kept (`CardMemo`), keyed by every
 value the card shows: a view that shows a card with the same values again (the next view of
 the queue, after a decision on one of its cards) writes the kept markup instead of making and
-drawing the card again. See `queue_cards_html`."""
+drawing the card again. See `queue_cards_html`. The queue's content around the cards (its
+filters, count, bulk bar and pager: templates/review/_queue_content.html) is kept the same way,
+keyed by the address, the language, the page's number and total and its cards' keys
+(`queue_content_html`)."""
 
 from __future__ import annotations
 
@@ -21,11 +24,12 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, ClassVar
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup, escape
 
 from matchmaker.review.forms import DecisionWidget
+from matchmaker.services.pages import Page
 from matchmaker.services.reference import N_
 from matchmaker.services.rows import ProposalRow
 from matchmaker.web.match_display import ProposalText, ShownScore
@@ -115,7 +119,11 @@ class CardMemo:
     with its 25 cards kept 18.83 -> 13.18 M instructions per request against the cards made
     and drawn on every view (benchmarks/instructions.py --requests 10); drawn every time, as
     for cards not seen before, +36% CPU (benchmarks/tricks.py, "review cards not kept"), about
-    +10% against the page before the cards were kept (their keys, a macro call per card)."""
+    +10% against the page before the cards were kept (their keys, a macro call per card).
+
+    The queue's content kept too (`CONTENT_MEMO`): /review 12.62 -> 9.75 M instructions per
+    request; the content drawn on every view, its cards kept (the view after a decision), +19%
+    CPU (benchmarks/tricks.py, "review content not kept"), nothing kept +64%."""
 
     def __init__(self, held: int = 2_000_000) -> None:
         self.held = held
@@ -142,25 +150,27 @@ class CardMemo:
 
 
 MEMO = "matchmaker.review_cards"
+CONTENT_MEMO = "matchmaker.review_content"
 
 
-def card_memo() -> CardMemo:
-    memo = current_app.extensions.get(MEMO)
+def card_memo(name: str = MEMO) -> CardMemo:
+    memo = current_app.extensions.get(name)
     if memo is None:
-        memo = current_app.extensions[MEMO] = CardMemo()
+        memo = current_app.extensions[name] = CardMemo()
     return memo
 
 
 def queue_cards_html(
-    rows: list[ProposalRow], filter_args: dict[str, str], widget: DecisionWidget
+    rows: list[ProposalRow],
+    keys: list[tuple[Any, ...]],
+    filter_args: dict[str, str],
+    widget: DecisionWidget,
 ) -> Markup:
     """The queue's cards as markup: each kept one written as kept, the others made
-    (`queue_cards`), drawn by templates/review/_card.html and kept; then the viewer's CSRF
-    token written in every card's form."""
+    (`queue_cards`), drawn by templates/review/_card.html and kept under their `card_keys`.
+    Each card's form holds `CSRF_SLOT` where the viewer's CSRF token goes."""
     memo = card_memo()
-    template = current_app.jinja_env.get_template("review/_card.html")
-    view = (template, str(get_locale()), request.script_root, request.full_path)
-    keys = [(view, card_key(p)) for p in rows]
+    template = current_app.jinja_env.get_template(CARD)
     drawn = [memo.get(key) for key in keys]
     if None in drawn:
         page = CardPage(widget, escape(get_translations().ugettext(AND)), escape(request.full_path))
@@ -169,4 +179,37 @@ def queue_cards_html(
         for i, card in zip(todo, made, strict=True):
             drawn[i] = template.module.card(card, page)
             memo.keep(keys[i], drawn[i])
-    return Markup("").join(drawn).replace(CSRF_SLOT, widget.csrf_input)
+    return Markup("").join(drawn)
+
+
+CARD, CONTENT = "review/_card.html", "review/_queue_content.html"
+
+
+def _view() -> tuple[Any, ...]:
+    """What every card and the content of one view of the queue show besides their rows: the
+    view's language, script root and address."""
+    return (str(get_locale()), request.script_root, request.full_path)
+
+
+def card_keys(rows: list[ProposalRow]) -> list[tuple[Any, ...]]:
+    view = (current_app.jinja_env.get_template(CARD), *_view())
+    return [(view, card_key(p)) for p in rows]
+
+
+def queue_content_html(page: Page[ProposalRow], widget: DecisionWidget, **shown: Any) -> Markup:
+    """The queue's content (templates/review/_queue_content.html) with `page`'s cards, kept
+    (`CONTENT_MEMO`) for the next view of the same address in the same language whose page
+    has the same number, total and cards (every value of each); then the viewer's CSRF token
+    written in every card's form. `shown`: the template's other values, all of them made from
+    the address (the filters, the bulk bar). Not kept where templates are reloaded (debug)."""
+    keys = card_keys(page.items)
+    key = (*_view(), page.page, page.per_page, page.total, tuple(keys))
+    memo = card_memo(CONTENT_MEMO)
+    content = memo.get(key)
+    if content is None:
+        cards = queue_cards_html(page.items, keys, shown["filter_args"], widget)
+        drawn = render_template(CONTENT, page=page, cards_html=cards, **shown)
+        content = Markup(drawn)  # noqa: S704 - a template's HTML, escaped as it was drawn
+        if not current_app.jinja_env.auto_reload:
+            memo.keep(key, content)
+    return content.replace(CSRF_SLOT, widget.csrf_input)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from matchmaker import jobs
 from matchmaker.extensions import db
-from matchmaker.review.cards import queue_cards_html
+from matchmaker.review.cards import queue_content_html
 from matchmaker.review.forms import (
     BulkChoiceForm,
     BulkDecisionForm,
@@ -88,16 +88,15 @@ def queue():
     filter_args = _filter_args(args)
     gettext = get_translations().ugettext
     widget = decision_widget()
-    return render_template(
-        "review/queue.html",
-        page=page,
-        cards_html=queue_cards_html(page.items, filter_args, widget),
+    content = queue_content_html(
+        page,
+        widget,
         filters=filters,
         filter_args=filter_args,
         sectors=SECTORS,
-        widget=widget,
         bulk=bulk_bar(gettext, args.get("decision")),
     )
+    return render_template("review/queue.html", content=content)
 
 
 @bp.get("/review/<int:proposal_id>")

@@ -1,5 +1,6 @@
-"""The review queue's kept cards (review/cards.py, `CardMemo`): a kept card is never stale after
-a write, each viewer gets their own CSRF token in it, and its key holds every value of its row."""
+"""The review queue's kept cards and content (review/cards.py, `CardMemo`): neither is ever stale
+after a write, each viewer gets their own CSRF token in them, and a card's key holds every value
+of its row."""
 
 import re
 from dataclasses import fields, replace
@@ -8,7 +9,7 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from matchmaker.models import Proposal
-from matchmaker.review.cards import MEMO, CardMemo, card_key
+from matchmaker.review.cards import CONTENT_MEMO, MEMO, CardMemo, card_key
 from matchmaker.services.rows import FirmBrief, ProposalRow
 from tests.helpers import CSRF_RE, AuthActions, decide
 
@@ -20,15 +21,21 @@ def _cards(html: str) -> str:
 
 
 def _kept_and_fresh(client, app, path: str, root: str = "", **headers) -> tuple[str, str]:
-    """The queue's cards as the next view writes them (kept ones among them) and as a view
-    with nothing kept draws them, each viewer's token left out; `root`: the script root the
-    app is served under."""
+    """The queue's cards as the next view writes them and as a view with nothing kept draws
+    them, each viewer's token left out; `root`: the script root the app is served under. The
+    first view after a write draws the content again with the cards kept before (all but the
+    changed ones); the next writes the content kept: both must equal the fresh one."""
     environ = {"SCRIPT_NAME": root} if root else None
-    client.get(path, headers=headers, environ_overrides=environ)
-    kept = client.get(path, headers=headers, environ_overrides=environ).get_data(as_text=True)
+
+    def view() -> str:
+        html = client.get(path, headers=headers, environ_overrides=environ).get_data(as_text=True)
+        return TOKEN.sub("", _cards(html))
+
+    after_write, kept = view(), view()
+    assert after_write == kept
     app.extensions.pop(MEMO, None)
-    fresh = client.get(path, headers=headers, environ_overrides=environ).get_data(as_text=True)
-    return TOKEN.sub("", _cards(kept)), TOKEN.sub("", _cards(fresh))
+    app.extensions.pop(CONTENT_MEMO, None)
+    return kept, view()
 
 
 def test_a_kept_card_shows_what_the_last_write_changed(client, auth, world, db_session, app):
@@ -79,8 +86,8 @@ def test_each_viewer_gets_their_own_csrf_token_in_the_kept_cards(
     auth.login("staff@example.com")
     AuthActions(other).login("staff2@example.com")
     first = client.get("/review").get_data(as_text=True)
-    second = other.get("/review").get_data(as_text=True)  # its cards are the kept ones
-    assert len(app.extensions[MEMO]) == 2
+    second = other.get("/review").get_data(as_text=True)  # its content is the kept one
+    assert len(app.extensions[MEMO]) == 2 and len(app.extensions[CONTENT_MEMO]) == 1
     mine, theirs = (set(CSRF_RE.findall(_cards(html))) for html in (first, second))
     assert len(mine) == 1 and len(theirs) == 1 and mine != theirs
     assert "<!--csrf-token-->" not in second
@@ -92,6 +99,60 @@ def test_each_viewer_gets_their_own_csrf_token_in_the_kept_cards(
     )
     assert response.status_code == 302
     assert db_session.get(Proposal, world.proposal_id).status == "approved"
+
+
+def test_the_kept_content_shows_the_total_and_pages_of_the_last_write(
+    client, auth, world, app, db_session, make_firm
+):
+    """A proposal added past the first page leaves its cards as they were: the count and the
+    pager still show it."""
+    app.config["PROPOSALS_PER_PAGE"] = 1
+    auth.login("staff@example.com")
+    assert "2 proposals." in client.get("/review").get_data(as_text=True)
+    first = db_session.get(Proposal, world.proposal_id)
+    by = make_firm(ref="BY-9", name="Minsk Works", country="BY")
+    db_session.add(replace_proposal(first, by_firm_id=by.id, score=0.1))
+    db_session.commit()
+    html = client.get("/review").get_data(as_text=True)
+    assert "3 proposals." in html and "Page 1 of 3" in html
+    assert html.count('class="card proposal"') == 1
+
+
+def test_an_empty_queue_s_kept_content_is_its_own_address_s_and_language_s(
+    client, auth, world, app
+):
+    """With no cards, the content's key still holds the address and the language."""
+    auth.login("staff@example.com")
+    client.get("/review")  # shows "You are signed in" once
+
+    def main(path: str, language: str) -> str:
+        headers = {"Accept-Language": language}
+        html = client.get(path, headers=headers).get_data(as_text=True)
+        return TOKEN.sub("", html.split("<main", 1)[1].split("</main>", 1)[0])
+
+    shown = {}
+    for path in ("/review?status=rejected", "/review?status=rejected&q=zz"):
+        for language in ("en", "ru"):
+            shown[path, language] = main(path, language)
+    app.extensions.pop(CONTENT_MEMO, None)
+    for (path, language), kept in shown.items():
+        assert kept == main(path, language), (path, language)
+    assert len(set(shown.values())) == 4
+
+
+def test_nothing_is_kept_where_templates_are_reloaded(client, auth, world, app):
+    app.jinja_env.auto_reload = True  # debug mode: an edited template shows on the next view
+    auth.login("staff@example.com")
+    client.get("/review")
+    assert len(app.extensions.get(CONTENT_MEMO, ())) == 0
+
+
+def replace_proposal(proposal: Proposal, **changes) -> Proposal:
+    values = {
+        name: getattr(proposal, name)
+        for name in ("pk_firm_id", "by_firm_id", "score", "reasons", "signals", "status")
+    }
+    return Proposal(**{**values, **changes})
 
 
 def _row() -> ProposalRow:
