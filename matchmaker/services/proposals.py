@@ -127,7 +127,7 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:
 # limit, PostgreSQL 15 planned each firm's join as a Memoize over the firms, whose hash table it
 # builds for every run however few rows the page takes: 0.45 ms for the queue's statement alone
 # against 0.16 (pgbench -M prepared, this machine); benchmarks/pages.py, PostgreSQL CPU per
-# request: /review 0.73 -> 0.45 ms, API list 0.71 -> 0.38 (see the note of issue 17).
+# request: /review 0.73 -> 0.45 ms, API list 0.71 -> 0.41 (see the note of issue 17).
 PAGE_COLUMNS = (
     "id",
     "score",
