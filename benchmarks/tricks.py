@@ -12,8 +12,9 @@ variant's change against the product as it is (`product again`, the same code me
 variant, shows the noise):
 
 - `... per call`: the product without one of its `functools.cache`s, the statement built anew
-  on every call: the rows of the review queue and the API list (`proposals._rows_base`, and
-  the API list's `_staff_list` and `_introductions_list`); the introductions, the unread badge
+  on every call: the rows of the review queue and the API list (`proposals._rows_base`,
+  `_page_base`, the queue's `_queue_by_status` and the API list's `_staff_list` and
+  `_introductions_list`); the introductions, the unread badge
   of every firm page, the thread with its newest messages, the firms' rows with their list
   fields (sectors, cooperation types) and the directory's cards' rows by id
   (`introductions`, `unread`, `messaging`, `firms`); the directory search's document expression
@@ -85,6 +86,8 @@ def main() -> None:
         "product again": _nothing,  # the noise floor: the same code, measured as a variant
         "proposal rows per call": _uncached(
             (proposals, "_rows_base"),
+            (proposals, "_page_base"),
+            (proposals, "_queue_by_status"),
             (proposals, "_staff_list"),
             (proposals, "_introductions_list"),
         ),

@@ -20,6 +20,7 @@ keyed by the address, the language, the page's number and total and its cards' k
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, ClassVar
@@ -129,6 +130,7 @@ class CardMemo:
         self.held = held
         self._cards: dict[tuple[Any, ...], Markup] = {}
         self._size = 0  # the characters held
+        self._lock = threading.Lock()  # for a threaded server: `keep` reads and writes both
 
     def __len__(self) -> int:
         return len(self._cards)
@@ -141,12 +143,15 @@ class CardMemo:
         return self._cards.get(key)
 
     def keep(self, key: tuple[Any, ...], card: Markup) -> None:
-        if len(card) > self.held or key in self._cards:
+        if len(card) > self.held:
             return
-        while self._size + len(card) > self.held:  # a dict keeps its keys in insertion order
-            self._size -= len(self._cards.pop(next(iter(self._cards))))
-        self._cards[key] = card
-        self._size += len(card)
+        with self._lock:
+            if key in self._cards:
+                return
+            while self._size + len(card) > self.held:  # a dict keeps its keys in insertion order
+                self._size -= len(self._cards.pop(next(iter(self._cards))))
+            self._cards[key] = card
+            self._size += len(card)
 
 
 MEMO = "matchmaker.review_cards"
@@ -187,8 +192,8 @@ CARD, CONTENT = "review/_card.html", "review/_queue_content.html"
 
 def _view() -> tuple[Any, ...]:
     """What every card and the content of one view of the queue show besides their rows: the
-    view's language, script root and address."""
-    return (str(get_locale()), request.script_root, request.full_path)
+    view's language, host, script root and address."""
+    return (str(get_locale()), request.host_url, request.script_root, request.full_path)
 
 
 def card_keys(rows: list[ProposalRow]) -> list[tuple[Any, ...]]:

@@ -142,7 +142,10 @@ def total_label(page: Page[Any]) -> str:
 
 
 def combine_page(args: dict[str, Any], page: int) -> dict[str, Any]:
-    return {**args, "page": page}
+    """The address's arguments with another page, for `url_for`: its own options (`_external`,
+    `_anchor`, `_scheme`, `_method`) are no arguments of ours and are left out, so an address
+    cannot make a page's links absolute or point them elsewhere."""
+    return {**{k: v for k, v in args.items() if not k.startswith("_")}, "page": page}
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -140,6 +140,21 @@ def test_an_empty_queue_s_kept_content_is_its_own_address_s_and_language_s(
     assert len(set(shown.values())) == 4
 
 
+def test_the_pager_takes_no_url_for_options_from_the_address(client, auth, world, app):
+    """`_external`, `_anchor`, `_scheme` and `_method` are url_for's own options: from the
+    address they would make the kept pager's links absolute, under the asking request's host,
+    for every officer who opens the same address (or fail the view)."""
+    app.config["PROPOSALS_PER_PAGE"] = 1
+    auth.login("staff@example.com")
+    path = "/review?_external=1&_anchor=x&_scheme=ftp&_method=POST"
+    for host in ("localhost:9999", "localhost"):
+        response = client.get(path, headers={"Host": host})
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        pager = html.split('class="pager"', 1)[1].split("</nav>", 1)[0]
+        assert 'href="/review?' in pager and "#x" not in pager and "9999" not in pager
+
+
 def test_nothing_is_kept_where_templates_are_reloaded(client, auth, world, app):
     app.jinja_env.auto_reload = True  # debug mode: an edited template shows on the next view
     auth.login("staff@example.com")
