@@ -122,9 +122,11 @@ class CardMemo:
     for cards not seen before, +36% CPU (benchmarks/tricks.py, "review cards not kept"), about
     +10% against the page before the cards were kept (their keys, a macro call per card).
 
-    The queue's content kept too (`CONTENT_MEMO`): /review 12.62 -> 9.75 M instructions per
-    request; the content drawn on every view, its cards kept (the view after a decision), +19%
-    CPU (benchmarks/tricks.py, "review content not kept"), nothing kept +64%."""
+    The queue's content is kept in a memo of its own (`CONTENT_MEMO`; its bound counts the
+    markup, not the keys, which hold the page's cards' values): /review 12.62 -> 9.75 M
+    instructions per request; the content drawn on every view, its cards kept (the view after
+    a decision), +19% CPU (benchmarks/tricks.py, "review content not kept"), nothing kept
+    +64%."""
 
     def __init__(self, held: int = 2_000_000) -> None:
         self.held = held

@@ -67,9 +67,9 @@ def json_loads(text: str | bytes) -> Any:
     slots) as read: by orjson, and by the standard library for what orjson refuses and it
     reads (NaN, Infinity, lone surrogates). One difference stays: orjson reads an integer
     beyond 64 bits as a float, where json keeps it whole; these columns hold texts, codes,
-    scores and small counts, none of that size. Against
-    json.loads, in M instructions per request (benchmarks/instructions.py --requests 10):
-    /review 13.07 -> 12.66, the API list 6.65 -> 6.33."""
+    scores and small counts, none of that size. Against json.loads, in M instructions per
+    request (benchmarks/instructions.py --requests 10): /review 13.07 -> 12.66, the API list
+    6.65 -> 6.33."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
