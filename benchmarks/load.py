@@ -649,7 +649,7 @@ def _report(
         checks = [
             (f"p95 at 16 clients {r16['p95_ms']:.1f} ms <= 100", r16["p95_ms"] <= 100),
             (
-                f"throughput {shares[name]:.0%} of the bare run beside it >= {share:.0%}",
+                f"throughput {shares[name]:.1%} of the bare run beside it >= {share:.0%}",
                 shares[name] >= share,
             ),
         ]
@@ -661,7 +661,7 @@ def _report(
                 checks.append((f"{c} clients: {r['errors']} errors", r["errors"] == 0))
                 checks.append(
                     (
-                        f"{c} clients: throughput {change:+.0%} vs 16 in the same round"
+                        f"{c} clients: throughput {change:+.1%} vs 16 in the same round"
                         f" (median of the rounds; the medians apart {apart:+.0%})",
                         abs(change) <= 0.1,
                     )
