@@ -18,8 +18,8 @@ def default_workers(database_url: str | None, cores: int) -> int:
     working set is many times the bare endpoint's. benchmarks/workers.py (2 cores, PostgreSQL on
     the machine, 16 clients, interleaved rounds), the app's CPU ms per request at 2 / 3 / 5
     workers: /review 1.93 / 2.45 / 2.71, the thread page 2.04 / 2.23 / 2.68, /matches 2.11 /
-    2.10 / 3.05, the directory search 2.56 / 3.05 / 3.50; the bare endpoint 0.51-0.57 at all
-    three. No DATABASE_URL means the embedded SQLite. WEB_CONCURRENCY overrides both."""
+    2.10 / 3.05, the directory search 2.56 / 3.05 / 3.50; the bare endpoint 0.52 / 0.56 / 0.63.
+    No DATABASE_URL means the embedded SQLite. WEB_CONCURRENCY overrides both."""
     if not database_url or database_url.startswith("sqlite"):
         return cores
     host = urlsplit(database_url).hostname or ""  # no host: a Unix socket, this machine
