@@ -195,9 +195,12 @@ def main() -> None:
                     _print_run(name, clients, r)
                     if beside is not None and clients == 16:
                         paired.setdefault(name, []).append(r["rps"] / beside["rps"])
-                    if clients != 16 and (name, 16) in runs:
-                        r16 = runs[name, 16][-1]
-                        against_16.setdefault((name, clients), []).append(r["rps"] / r16["rps"])
+                if 16 in args.clients:  # each other count against this round's 16-client run
+                    r16 = runs[name, 16][-1]["rps"]
+                    for clients in args.clients:
+                        if clients != 16:
+                            change = runs[name, clients][-1]["rps"] / r16
+                            against_16.setdefault((name, clients), []).append(change)
         results = {key: _median_run(found) for key, found in runs.items()}
         shares = {name: statistics.median(found) for name, found in paired.items()}
         changes = {key: statistics.median(found) - 1 for key, found in against_16.items()}
