@@ -60,7 +60,7 @@ def when_ready(server):
 def post_worker_init(worker):
     """Load the embedding model in each worker (its OpenMP runtime must start after the fork).
 
-    One BLAS thread per worker: the workers are the parallelism (2 x cores + 1 of them), and
+    One BLAS thread per worker: the workers are the parallelism (see default_workers), and
     OpenBLAS's own threads spin while they wait, burning the CPU the other workers need (the
     directory search's vector product: benchmarks/pages.py, `search + sector`, 64 -> 40 ms of
     CPU per request with one thread; see the note of issue 17)."""

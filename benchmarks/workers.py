@@ -23,7 +23,6 @@ requests starts cold (templates compiled, statements prepared and memos filled a
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
 import statistics
@@ -55,19 +54,7 @@ def main() -> None:
 
     state = Path(tempfile.mkdtemp(prefix="matchmaker-workers-"))
     token, thread_id = load._credentials(args.database, state)
-    import redis
-
-    redis.Redis.from_url(args.redis_url).flushdb()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database,
-        "SECRET_KEY": "workers-benchmark-only",
-        "MATCHMAKER_ENV": "production",
-        "TRUSTED_HOSTS": "127.0.0.1",
-        "REDIS_URL": args.redis_url,
-        "MATCHMAKER_STATE_DIR": str(state),
-        "MATCHMAKER_API_RATE_LIMIT": "10000000 per minute",  # as in load.py
-    }
+    env = load.server_env(args.database, args.redis_url, state)
     settings = [
         (workers, limit) for workers in args.workers for limit in (args.max_requests or [None])
     ]

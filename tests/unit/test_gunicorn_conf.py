@@ -32,20 +32,20 @@ def _conf(monkeypatch, **env: str | None) -> dict:
     ],
 )
 def test_a_database_on_this_machine_gets_one_worker_per_core(monkeypatch, url):
-    conf = _conf(monkeypatch, DATABASE_URL=url, WEB_CONCURRENCY=None)
-    assert conf["default_workers"](url, 4) == 4
+    assert _conf(monkeypatch)["default_workers"](url, 4) == 4
 
 
 @pytest.mark.parametrize(
     "url", ["postgresql://app@db.internal:5432/matchmaker", "postgres://app@10.0.0.7/matchmaker"]
 )
 def test_a_database_across_the_network_gets_gunicorns_advice(monkeypatch, url):
-    conf = _conf(monkeypatch, DATABASE_URL=url, WEB_CONCURRENCY=None)
-    assert conf["default_workers"](url, 4) == 9
+    assert _conf(monkeypatch)["default_workers"](url, 4) == 9
 
 
-def test_web_concurrency_overrides_the_default(monkeypatch):
+def test_the_count_gunicorn_reads_follows_the_environment(monkeypatch):
     conf = _conf(monkeypatch, DATABASE_URL="postgresql://app@127.0.0.1/m", WEB_CONCURRENCY="7")
     assert conf["workers"] == 7
     conf = _conf(monkeypatch, DATABASE_URL="postgresql://app@db.internal/m", WEB_CONCURRENCY=None)
     assert conf["workers"] == multiprocessing.cpu_count() * 2 + 1
+    conf = _conf(monkeypatch, DATABASE_URL="postgresql://app@127.0.0.1/m", WEB_CONCURRENCY=None)
+    assert conf["workers"] == multiprocessing.cpu_count()
